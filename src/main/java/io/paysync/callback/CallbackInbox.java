@@ -1,0 +1,233 @@
+package io.paysync.callback;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paysync.payment.PaymentUpdate;
+import io.paysync.provider.CallbackMapper;
+import io.paysync.provider.MappedCallback;
+import io.paysync.provider.RawCallback;
+import io.paysync.system.PaysyncProperties;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The callback inbox: every request that reached a callback endpoint, committed before it is
+ * answered. Accepted callbacks wait in state RECEIVED until the payment pipeline has processed
+ * them; a crash in between leaves them RECEIVED, and the recovery route hands them to the
+ * pipeline again after restart.
+ */
+@Component("callbackInbox")
+public class CallbackInbox {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackInbox.class);
+
+    /** Exchange property: the inbox row id of an accepted callback. */
+    public static final String INBOX_ID = "paysyncInboxId";
+    /** Exchange property: true when the callback repeats one already accepted. */
+    public static final String DUPLICATE = "paysyncDuplicate";
+    /** Exchange property: true when the pipeline has work to do for this callback. */
+    public static final String HAND_OFF = "paysyncHandOff";
+
+    private static final int MAX_ERROR = 1000;
+    private static final int RECOVERY_BATCH = 500;
+    private static final int MAX_REASON = 500;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final TransactionTemplate separateTransaction;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final PaysyncProperties.Pipeline pipeline;
+    private final long maxBodySize;
+
+    CallbackInbox(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json,
+            Clock clock, PaysyncProperties properties) {
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.separateTransaction = new TransactionTemplate(transactions);
+        this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.json = json;
+        this.clock = clock;
+        this.pipeline = properties.pipeline();
+        this.maxBodySize = properties.callbacks().maxBodySize().toBytes();
+    }
+
+    /**
+     * Records an accepted callback durably (committed when this returns). A callback whose
+     * delivery key was seen before is recorded as a DUPLICATE and not processed again.
+     */
+    public void record(Exchange exchange) {
+        RawCallback callback = exchange.getProperty(CallbackMapper.RAW_CALLBACK, RawCallback.class);
+        MappedCallback mapped = exchange.getProperty(CallbackMapper.MAPPED_CALLBACK,
+                MappedCallback.class);
+        if (mapped.update() == null) {
+            exchange.setProperty(HAND_OFF, false);
+            return;
+        }
+        String update = toJson(mapped.update());
+        Recorded recorded = transaction.execute(status -> {
+            long id = insert(callback, "ACCEPTED", 200, null, "RECEIVED", update);
+            if (mapped.deliveryKey() != null && !claimDeliveryKey(callback, mapped.deliveryKey(), id)) {
+                jdbc.update("UPDATE callback_inbox SET outcome = 'DUPLICATE', state = 'DONE' WHERE id = :id",
+                        new MapSqlParameterSource("id", id));
+                return new Recorded(id, true);
+            }
+            return new Recorded(id, false);
+        });
+        exchange.setProperty(INBOX_ID, recorded.id());
+        exchange.setProperty(DUPLICATE, recorded.duplicate());
+        exchange.setProperty(HAND_OFF, !recorded.duplicate());
+        exchange.getMessage().setBody(recorded.id());
+    }
+
+    private record Recorded(long id, boolean duplicate) {
+    }
+
+    /**
+     * Records what paysync learnt by itself (a status-check answer, a give-up) as an accepted
+     * entry, so that it takes the same way through the pipeline as a callback.
+     *
+     * @param kind what it is, e.g. {@code STATUS_CHECK} (stored as the method)
+     * @param raw  the provider's answer as received, or null
+     */
+    public long recordOwn(String provider, String kind, String raw, PaymentUpdate update) {
+        RawCallback entry = new RawCallback(provider, kind, null, null, Map.of(), null, Map.of(), raw,
+                raw == null ? 0 : raw.length(), null, clock.instant());
+        String json = toJson(update);
+        return transaction.execute(status -> insert(entry, "ACCEPTED", 200, null, "RECEIVED", json));
+    }
+
+    /** Records a refused request for forensics; never fails the answer to the caller. */
+    void recordRejection(RawCallback callback, int httpStatus, String reason) {
+        if (callback == null) {
+            return;
+        }
+        try {
+            separateTransaction.executeWithoutResult(status ->
+                    insert(callback, "REJECTED", httpStatus, truncate(reason, MAX_REASON), "DONE", null));
+        } catch (RuntimeException e) {
+            log.warn("Could not record the rejected {} callback ({} {}): {}", callback.provider(), httpStatus, reason,
+                    e.toString());
+        }
+    }
+
+    private boolean claimDeliveryKey(RawCallback callback, String key, long inboxId) {
+        return jdbc.update("""
+                INSERT INTO callback_delivery_key (provider, delivery_key, inbox_id, created_at)
+                VALUES (:provider, :key, :inboxId, :now) ON CONFLICT DO NOTHING""",
+                new MapSqlParameterSource("provider", callback.provider()).addValue("key", key)
+                        .addValue("inboxId", inboxId).addValue("now", utc(clock.instant()))) == 1;
+    }
+
+    private long insert(RawCallback callback, String outcome, int httpStatus, String reason, String state,
+            String update) {
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update("""
+                INSERT INTO callback_inbox (provider, received_at, remote_address, method, query, headers, body,
+                    outcome, http_status, reason, state, payment_update)
+                VALUES (:provider, :receivedAt, :remote, :method, :query, :headers, :body,
+                    :outcome, :httpStatus, :reason, :state, :update)""",
+                new MapSqlParameterSource("provider", callback.provider())
+                        .addValue("receivedAt", utc(callback.receivedAt()))
+                        .addValue("remote", callback.remoteAddress())
+                        .addValue("method", truncate(callback.method(), 16))
+                        .addValue("query", truncate(Redaction.query(callback.query()), 2000))
+                        .addValue("headers", toJson(Redaction.headers(callback.headers())))
+                        .addValue("body", truncate(callback.body(), (int) Math.min(Integer.MAX_VALUE, maxBodySize)))
+                        .addValue("outcome", outcome)
+                        .addValue("httpStatus", httpStatus)
+                        .addValue("reason", reason)
+                        .addValue("state", state)
+                        .addValue("update", update),
+                key, new String[] {"id"});
+        return key.getKey().longValue();
+    }
+
+    /**
+     * Takes a RECEIVED callback for processing, inside the caller's transaction: the row is
+     * locked until that transaction ends, and marked PROCESSED if it commits.
+     *
+     * @return its update, or null when another worker has processed it already
+     */
+    public void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        exchange.getMessage().setBody(claimRow(exchange.getMessage().getMandatoryBody(Long.class)));
+    }
+
+    PaymentUpdate claimRow(long id) {
+        int claimed = jdbc.update("""
+                UPDATE callback_inbox SET state = 'PROCESSED', processed_at = :now
+                WHERE id = :id AND state = 'RECEIVED'""",
+                new MapSqlParameterSource("id", id).addValue("now", utc(clock.instant())));
+        if (claimed == 0) {
+            return null;
+        }
+        String update = jdbc.queryForObject("SELECT payment_update FROM callback_inbox WHERE id = :id",
+                new MapSqlParameterSource("id", id), String.class);
+        try {
+            return json.readValue(update, PaymentUpdate.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("inbox row " + id + " holds an unreadable update", e);
+        }
+    }
+
+    /** The pipeline's {@code record-failure} step. */
+    public void processingFailed(Exchange exchange) {
+        recordFailure(exchange.getProperty(INBOX_ID, Long.class),
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+    }
+
+    /** Notes a processing failure in its own transaction; after the last attempt the row is FAILED. */
+    void recordFailure(long id, Throwable failure) {
+        separateTransaction.executeWithoutResult(status -> jdbc.update("""
+                UPDATE callback_inbox SET attempts = attempts + 1, last_error = :error,
+                    state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE state END
+                WHERE id = :id AND state = 'RECEIVED'""",
+                new MapSqlParameterSource("id", id).addValue("max", pipeline.maxAttempts())
+                        .addValue("error", truncate(String.valueOf(failure), MAX_ERROR))));
+        log.warn("Processing callback {} failed (it will be retried): {}", id, failure.toString());
+    }
+
+    /** Accepted callbacks still unprocessed after {@code paysync.pipeline.recovery-after}, oldest first. */
+    public List<Long> unprocessed() {
+        return findUnprocessed(RECOVERY_BATCH);
+    }
+
+    List<Long> findUnprocessed(int limit) {
+        Instant before = clock.instant().minus(pipeline.recoveryAfter());
+        return jdbc.queryForList("""
+                SELECT id FROM callback_inbox WHERE state = 'RECEIVED' AND received_at < :before
+                ORDER BY id LIMIT :limit""",
+                new MapSqlParameterSource("before", utc(before)).addValue("limit", limit), Long.class);
+    }
+
+    private String toJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

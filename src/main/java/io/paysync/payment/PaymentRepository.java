@@ -1,0 +1,293 @@
+package io.paysync.payment;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Payments and their history, in plain SQL that runs on PostgreSQL and H2 (MODE=PostgreSQL). */
+@Repository
+public class PaymentRepository {
+
+    private static final String COLUMNS = """
+            id, provider, merchant_reference, provider_reference, status, amount, currency, fees, payer, operator,
+            status_reason, flags, virtual_account, customer_id, origin, created_at, updated_at, finalized_at""";
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    PaymentRepository(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Filters of the payment list; null means any. */
+    public record Filter(String provider, PaymentStatus status, Flag flag, Long afterId, int limit) {
+    }
+
+    public Optional<Payment> find(String provider, String merchantReference) {
+        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND merchant_reference = :ref",
+                new MapSqlParameterSource("provider", provider).addValue("ref", merchantReference))
+                .map(p -> p.withHistory(history(p.id())));
+    }
+
+    /** Locks and returns the payment with this match key (see CallbackMapper#matchKey). */
+    Optional<Payment> lockByMatchKey(String provider, String matchKey) {
+        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND match_key = :key FOR UPDATE",
+                new MapSqlParameterSource("provider", provider).addValue("key", matchKey));
+    }
+
+    Optional<Payment> lockByProviderReference(String provider, String providerReference) {
+        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND provider_reference = :ref"
+                        + " ORDER BY id DESC LIMIT 1 FOR UPDATE",
+                new MapSqlParameterSource("provider", provider).addValue("ref", providerReference));
+    }
+
+    /** The newest payment initiated through the API into this virtual account and not settled yet. */
+    Optional<Payment> lockOpenByVirtualAccount(String provider, String virtualAccount) {
+        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND virtual_account = :account"
+                        + " AND origin = 'API' AND status IN ('PENDING', 'UNCERTAIN') ORDER BY id DESC LIMIT 1 FOR UPDATE",
+                new MapSqlParameterSource("provider", provider).addValue("account", virtualAccount));
+    }
+
+    /**
+     * Creates a PENDING payment unless one with the same reference or match key exists (safe
+     * under concurrency: the loser of a race inserts nothing).
+     *
+     * @return true when this call created it
+     */
+    public boolean insertIfAbsent(NewPayment payment, Instant now) {
+        return jdbc.update("""
+                INSERT INTO payment (provider, merchant_reference, match_key, provider_reference, status, amount,
+                    currency, payer, flags, origin, created_at, updated_at, next_check_at)
+                VALUES (:provider, :ref, :key, :providerRef, 'PENDING', :amount, :currency, :payer, :flags, :origin,
+                    :now, :now, :nextCheck)
+                ON CONFLICT DO NOTHING""",
+                new MapSqlParameterSource("provider", payment.provider())
+                        .addValue("ref", payment.merchantReference())
+                        .addValue("key", payment.matchKey())
+                        .addValue("providerRef", payment.providerReference())
+                        .addValue("amount", payment.amount())
+                        .addValue("currency", payment.currency())
+                        .addValue("payer", payment.payer())
+                        .addValue("flags", flags(payment.flags()))
+                        .addValue("origin", payment.origin().name())
+                        .addValue("nextCheck", utc(payment.firstCheckAt()))
+                        .addValue("now", utc(now))) == 1;
+    }
+
+    /** What a new payment starts with, and when it is first due for a status check. */
+    public record NewPayment(String provider, String merchantReference, String matchKey, String providerReference,
+            BigDecimal amount, String currency, String payer, Set<Flag> flags, Source origin, Instant firstCheckAt) {
+    }
+
+    /** Writes the payment back; a final or UNCERTAIN one is no longer due for status checks. */
+    void update(Payment p) {
+        String schedule = (p.status() == PaymentStatus.PENDING ? "" : ", next_check_at = NULL, check_lease_until = NULL")
+                + (p.status().isFinal() ? ", claimed_status = NULL" : "");
+        jdbc.update("UPDATE payment SET provider_reference = :providerRef, status = :status, amount = :amount,"
+                        + " currency = :currency, fees = :fees, payer = :payer, operator = :operator,"
+                        + " status_reason = :reason, flags = :flags, virtual_account = :account,"
+                        + " customer_id = :customer, updated_at = :updated, finalized_at = :finalized" + schedule
+                        + " WHERE id = :id",
+                new MapSqlParameterSource("id", p.id())
+                        .addValue("providerRef", p.providerReference())
+                        .addValue("status", p.status().name())
+                        .addValue("amount", p.amount())
+                        .addValue("currency", p.currency())
+                        .addValue("fees", p.fees())
+                        .addValue("payer", p.payer())
+                        .addValue("operator", p.operator())
+                        .addValue("reason", truncate(p.statusReason(), 500))
+                        .addValue("flags", flags(p.flags()))
+                        .addValue("account", p.virtualAccount())
+                        .addValue("customer", p.customerId())
+                        .addValue("updated", utc(p.updatedAt()))
+                        .addValue("finalized", p.finalizedAt() == null ? null : utc(p.finalizedAt())));
+    }
+
+    /** Sets the provider reference where none is known yet. */
+    public void fillProviderReference(long id, String providerReference) {
+        jdbc.update("UPDATE payment SET provider_reference = :ref WHERE id = :id AND provider_reference IS NULL",
+                new MapSqlParameterSource("id", id).addValue("ref", providerReference));
+    }
+
+    public void appendHistory(long paymentId, List<HistoryEntry> entries) {
+        for (HistoryEntry entry : entries) {
+            jdbc.update("""
+                    INSERT INTO payment_history (payment_id, status, source, at, detail)
+                    VALUES (:paymentId, :status, :source, :at, :detail)""",
+                    new MapSqlParameterSource("paymentId", paymentId)
+                            .addValue("status", entry.status().name())
+                            .addValue("source", entry.source().name())
+                            .addValue("at", utc(entry.at()))
+                            .addValue("detail", truncate(entry.detail(), 1000)));
+        }
+    }
+
+    List<HistoryEntry> history(long paymentId) {
+        return jdbc.query("SELECT status, source, at, detail FROM payment_history WHERE payment_id = :id ORDER BY id",
+                new MapSqlParameterSource("id", paymentId),
+                (rs, n) -> new HistoryEntry(PaymentStatus.valueOf(rs.getString("status")),
+                        Source.valueOf(rs.getString("source")), instant(rs, "at"), rs.getString("detail")));
+    }
+
+    public Optional<Payment> findById(long id) {
+        return one("SELECT " + COLUMNS + " FROM payment WHERE id = :id", new MapSqlParameterSource("id", id));
+    }
+
+    /**
+     * Claims up to {@code limit} PENDING payments due for a status check, each with a lease until
+     * {@code leaseUntil}: one checker per payment at a time, across threads and instances.
+     */
+    public List<Long> claimDue(Instant now, Instant leaseUntil, int limit) {
+        MapSqlParameterSource params = new MapSqlParameterSource("now", utc(now))
+                .addValue("lease", utc(leaseUntil)).addValue("limit", limit);
+        List<Long> due = jdbc.queryForList("""
+                SELECT id FROM payment WHERE status = 'PENDING' AND next_check_at <= :now
+                    AND (check_lease_until IS NULL OR check_lease_until < :now)
+                ORDER BY next_check_at LIMIT :limit""", params, Long.class);
+        return due.stream().filter(id -> jdbc.update("""
+                UPDATE payment SET check_lease_until = :lease
+                WHERE id = :id AND status = 'PENDING' AND next_check_at <= :now
+                    AND (check_lease_until IS NULL OR check_lease_until < :now)""",
+                new MapSqlParameterSource(params.getValues()).addValue("id", id)) == 1).toList();
+    }
+
+    /**
+     * After a check without a final answer: counts it, releases the lease, and sets the next check
+     * of a PENDING payment (an UNCERTAIN one is no longer polled).
+     */
+    public void checked(long id, Instant nextCheckAt) {
+        jdbc.update("""
+                UPDATE payment SET check_attempts = check_attempts + 1, check_lease_until = NULL,
+                    next_check_at = CASE WHEN status = 'PENDING' THEN :next ELSE next_check_at END
+                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')""",
+                new MapSqlParameterSource("id", id).addValue("next", utc(nextCheckAt)));
+    }
+
+    /** Claims one open payment for an immediate check (false when someone else holds it). */
+    public boolean claimNow(long id, Instant now, Instant leaseUntil) {
+        return jdbc.update("""
+                UPDATE payment SET check_lease_until = :lease
+                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')
+                    AND (check_lease_until IS NULL OR check_lease_until < :now)""",
+                new MapSqlParameterSource("id", id).addValue("now", utc(now)).addValue("lease", utc(leaseUntil))) == 1;
+    }
+
+    /** Makes a PENDING payment due now. */
+    void dueNow(long id, Instant now) {
+        jdbc.update("UPDATE payment SET next_check_at = :now WHERE id = :id AND status = 'PENDING'",
+                new MapSqlParameterSource("id", id).addValue("now", utc(now)));
+    }
+
+    /** The final status an unsigned callback reported and a status check has not confirmed yet, or null. */
+    PaymentStatus claimedStatus(long id) {
+        String claimed = jdbc.queryForObject("SELECT claimed_status FROM payment WHERE id = :id",
+                new MapSqlParameterSource("id", id), String.class);
+        return claimed == null ? null : PaymentStatus.valueOf(claimed);
+    }
+
+    void claim(long id, PaymentStatus status) {
+        jdbc.update("UPDATE payment SET claimed_status = :status WHERE id = :id",
+                new MapSqlParameterSource("id", id).addValue("status", status.name()));
+    }
+
+    public int checkAttempts(long id) {
+        Integer attempts = jdbc.queryForObject("SELECT check_attempts FROM payment WHERE id = :id",
+                new MapSqlParameterSource("id", id), Integer.class);
+        return attempts == null ? 0 : attempts;
+    }
+
+    /** Due payments now: how many, and since when the oldest is due (for metrics). */
+    public long dueCount(Instant now) {
+        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM payment WHERE status = 'PENDING'"
+                + " AND next_check_at <= :now", new MapSqlParameterSource("now", utc(now)), Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** A page of payments, newest first (keyset paging on the id). */
+    public List<Payment> list(Filter filter) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM payment WHERE 1 = 1");
+        MapSqlParameterSource params = new MapSqlParameterSource("limit", filter.limit());
+        if (filter.provider() != null) {
+            sql.append(" AND provider = :provider");
+            params.addValue("provider", filter.provider());
+        }
+        if (filter.status() != null) {
+            sql.append(" AND status = :status");
+            params.addValue("status", filter.status().name());
+        }
+        if (filter.flag() != null) {
+            // flags are enum names joined by commas: match a whole name
+            sql.append(" AND (',' || flags || ',') LIKE :flag");
+            params.addValue("flag", "%," + filter.flag().name() + ",%");
+        }
+        if (filter.afterId() != null) {
+            sql.append(" AND id < :after");
+            params.addValue("after", filter.afterId());
+        }
+        sql.append(" ORDER BY id DESC LIMIT :limit");
+        return jdbc.query(sql.toString(), params, PAYMENT);
+    }
+
+    private Optional<Payment> one(String sql, MapSqlParameterSource params) {
+        return jdbc.query(sql, params, PAYMENT).stream().findFirst();
+    }
+
+    private static final RowMapper<Payment> PAYMENT = (rs, n) -> new Payment(
+            rs.getLong("id"),
+            rs.getString("provider"),
+            rs.getString("merchant_reference"),
+            rs.getString("provider_reference"),
+            PaymentStatus.valueOf(rs.getString("status")),
+            rs.getBigDecimal("amount"),
+            rs.getString("currency"),
+            rs.getBigDecimal("fees"),
+            rs.getString("payer"),
+            rs.getString("operator"),
+            rs.getString("status_reason"),
+            flags(rs.getString("flags")),
+            rs.getString("virtual_account"),
+            rs.getString("customer_id"),
+            Source.valueOf(rs.getString("origin")),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"),
+            instant(rs, "finalized_at"),
+            List.of());
+
+    static String flags(Set<Flag> flags) {
+        return flags.stream().map(Enum::name).sorted().collect(Collectors.joining(","));
+    }
+
+    static Set<Flag> flags(String text) {
+        if (text == null || text.isBlank()) {
+            return Set.of();
+        }
+        return EnumSet.copyOf(Arrays.stream(text.split(",")).map(Flag::valueOf).toList());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,158 @@
+package io.paysync.payment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.paysync.provider.CallbackMapper;
+import io.paysync.provider.Providers;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code apply-state-rules} step of the payment pipeline: finds (or creates) the payment an
+ * update belongs to, locks it for the rest of the transaction, applies the {@link StateRules}
+ * and writes the result. Leaves the payment as the body and, when it just became final, the
+ * idempotency key of its outcome in {@value #FINAL_KEY}.
+ *
+ * <p>Runs inside the pipeline's transaction: the row lock serialises concurrent updates of one
+ * payment across threads and instances.
+ */
+@Component("paymentStateRules")
+class PaymentStateStep implements Processor {
+
+    private static final Logger log = LoggerFactory.getLogger(PaymentStateStep.class);
+
+    /** Exchange property: {@code provider:merchantReference} of a payment that just became final. */
+    static final String FINAL_KEY = "paysyncFinalKey";
+    /** Exchange property: the id of a payment to check with its provider as soon as this commits. */
+    static final String CHECK_NOW = "paysyncCheckNow";
+
+    private final PaymentRepository payments;
+    private final Providers providers;
+    private final ReconciliationSchedule schedule;
+    private final ReconciliationSettings settings;
+    private final Clock clock;
+
+    PaymentStateStep(PaymentRepository payments, Providers providers, ReconciliationSchedule schedule,
+            ReconciliationSettings settings, Clock clock) {
+        this.payments = payments;
+        this.providers = providers;
+        this.schedule = schedule;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws InvalidPayloadException {
+        PaymentUpdate update = exchange.getMessage().getMandatoryBody(PaymentUpdate.class);
+        Instant now = clock.instant();
+        Located located = locate(update, now);
+        Payment current = located.payment();
+        MDC.put("provider", current.provider());
+        MDC.put("merchantReference", current.merchantReference());
+        try {
+            apply(exchange, update, located, now);
+        } finally {
+            MDC.remove("provider");
+            MDC.remove("merchantReference");
+        }
+    }
+
+    private void apply(Exchange exchange, PaymentUpdate update, Located located, Instant now) {
+        Payment current = located.payment();
+        CallbackMapper.Trust trust = trust(update.provider());
+        boolean open = !current.status().isFinal();
+        PaymentUpdate effective = update;
+        PaymentStatus claim = null;
+        if (update.source() == Source.CALLBACK && open && update.status().isFinal()
+                && trust == CallbackMapper.Trust.CONFIRM) {
+            // an unsigned callback's final status waits for the provider's status API
+            claim = update.status();
+            effective = update.withStatus(PaymentStatus.PENDING);
+        }
+        if (update.source() == Source.STATUS_CHECK && update.status().isFinal() && open) {
+            PaymentStatus claimed = payments.claimedStatus(current.id());
+            if (claimed != null && claimed != update.status()) {
+                log.warn("CALLBACK_MISMATCH on {} payment {}: the callback reported {}, the status API says {};"
+                        + " the API wins", current.provider(), current.merchantReference(), claimed, update.status());
+                effective = update.withFlag(Flag.CALLBACK_MISMATCH);
+            }
+        }
+        StateRules.Transition transition = StateRules.apply(current, located.created(), effective, now);
+        Payment after = claim == null ? transition.after() : transition.after().withFlags(update.flags());
+        if (transition.conflict()) {
+            log.warn("CONFLICT on {} payment {}: {} reported {} but it is final as {}; the first final status stands",
+                    current.provider(), current.merchantReference(), update.source(), update.status(),
+                    current.status());
+        }
+        if (transition.changed() || !after.equals(current)) {
+            payments.update(after);
+            payments.appendHistory(current.id(), transition.newEntries());
+        }
+        exchange.removeProperty(CHECK_NOW);
+        if (claim != null) {
+            payments.claim(current.id(), claim);
+            payments.appendHistory(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
+                    "callback reports " + claim + "; awaiting confirmation by a status check")));
+        }
+        if (!after.status().isFinal() && update.source() == Source.CALLBACK
+                && (claim != null || trust == CallbackMapper.Trust.CHECK)) {
+            payments.dueNow(current.id(), now);
+            exchange.setProperty(CHECK_NOW, current.id());
+        }
+        if (transition.finalized()) {
+            log.info("{} payment {} is final: {}", current.provider(), current.merchantReference(), after.status());
+            exchange.setProperty(FINAL_KEY, current.provider() + ":" + current.merchantReference());
+        } else {
+            exchange.removeProperty(FINAL_KEY);
+        }
+        exchange.getMessage().setBody(after);
+    }
+
+    /** CONFIRM becomes FINAL where {@code paysync.providers.<p>.confirm-callbacks=false}. */
+    private CallbackMapper.Trust trust(String provider) {
+        CallbackMapper.Trust trust = providers.require(provider).trust();
+        return trust == CallbackMapper.Trust.CONFIRM && !settings.confirmCallbacks(provider)
+                ? CallbackMapper.Trust.FINAL : trust;
+    }
+
+    private record Located(Payment payment, boolean created) {
+    }
+
+    private Located locate(PaymentUpdate update, Instant now) {
+        String provider = update.provider();
+        return switch (update.match()) {
+            case MERCHANT_REFERENCE -> findOrCreate(update, update.merchantReference(), Set.of(), now);
+            case PROVIDER_REFERENCE -> payments.lockByProviderReference(provider, update.providerReference())
+                    .map(p -> new Located(p, false))
+                    .orElseGet(() -> findOrCreate(update, update.providerReference(), Set.of(Flag.UNREGISTERED), now));
+            case VIRTUAL_ACCOUNT -> (update.virtualAccount() == null ? Optional.<Payment>empty()
+                    : payments.lockOpenByVirtualAccount(provider, update.virtualAccount()))
+                    .map(p -> new Located(p, false))
+                    .orElseGet(() -> findOrCreate(update, update.merchantReference(), Set.of(), now));
+        };
+    }
+
+    private Located findOrCreate(PaymentUpdate update, String merchantReference, Set<Flag> flags, Instant now) {
+        CallbackMapper mapper = providers.require(update.provider());
+        String matchKey = mapper.matchKey(merchantReference);
+        return payments.lockByMatchKey(update.provider(), matchKey)
+                .map(p -> new Located(p, false))
+                .orElseGet(() -> {
+                    boolean created = payments.insertIfAbsent(new PaymentRepository.NewPayment(update.provider(),
+                            merchantReference, matchKey, update.providerReference(), null, null, null, flags,
+                            update.source(), schedule.firstCheck(update.provider(), now)), now);
+                    Payment payment = payments.lockByMatchKey(update.provider(), matchKey).orElseThrow(
+                            () -> new IllegalStateException("payment " + merchantReference + " vanished"));
+                    return new Located(payment, created);
+                });
+    }
+}

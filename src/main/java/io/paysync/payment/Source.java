@@ -1,0 +1,8 @@
+package io.paysync.payment;
+
+/** Where a payment change came from. */
+public enum Source {
+    API,
+    CALLBACK,
+    STATUS_CHECK
+}

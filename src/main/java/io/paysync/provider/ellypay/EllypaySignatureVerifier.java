@@ -1,0 +1,347 @@
+package io.paysync.provider.ellypay;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paysync.provider.CallbackFields;
+import io.paysync.provider.CallbackRejectedException;
+import io.paysync.provider.RawCallback;
+import io.paysync.provider.SignatureVerifier;
+import org.springframework.stereotype.Component;
+
+/**
+ * EllyPay callback signatures, both generations on one endpoint (PROVIDERS.md §3.3, §3.4):
+ *
+ * <ul>
+ * <li>gen-1 (flat body): {@code ellypay-signature}, base64 RSA over
+ *     {@code id:internal_reference:agent_reference} with EllyPay's public key; the hash is
+ *     {@code gen1-signature-algorithm} because the document does not show it;</li>
+ * <li>gen-2 ({@code {"event", "payload"}}): {@code rsa-signature}, base64 SHA256withRSA, and
+ *     {@code hmac-signature: t=<timestamp>,s=<hex HMAC-SHA256>} keyed with the signing key, both over
+ *     {@code event:merchant_reference:internal_reference:transaction_type:transaction_status}.
+ *     {@code t} (seconds or milliseconds) is not signed; it must be within {@code hmac-tolerance} of
+ *     the clock. Every signature that is present and can be checked must verify, and at least one
+ *     must have been checked.</li>
+ * </ul>
+ *
+ * Fields are signed as written in the JSON (the {@code id} 24546 as {@code 24546}); a missing one
+ * counts as empty. The body is parsed exactly as the mapper parses it ({@link CallbackFields#object}),
+ * so a key given twice is refused there and what was verified is what gets mapped. A callback with
+ * no signature that a configured key can check is refused: what cannot be verified is not
+ * accepted. A public key that cannot be read stops the start.
+ */
+@Component("ellypaySignatureVerifier")
+public class EllypaySignatureVerifier implements SignatureVerifier {
+
+    static final String GEN1_HEADER = "ellypay-signature";
+    static final String RSA_HEADER = "rsa-signature";
+    static final String HMAC_HEADER = "hmac-signature";
+    static final String GEN2_RSA_ALGORITHM = "SHA256withRSA";
+
+    /** Timestamps above this are milliseconds (10^12 s is the year 33658; 10^12 ms is 2001). */
+    static final long MILLISECONDS_FROM = 1_000_000_000_000L;
+
+    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
+            Pattern.DOTALL);
+
+    private final PublicKey publicKey;
+    private final String signingKey;
+    private final String gen1Algorithm;
+    private final Duration hmacTolerance;
+    private final Clock clock;
+
+    EllypaySignatureVerifier(EllypayProperties properties, Clock clock) {
+        this.publicKey = EllypayProperties.blank(properties.publicKey()) ? null : readPublicKey(properties.publicKey());
+        this.signingKey = EllypayProperties.blank(properties.signingKey()) ? null : properties.signingKey();
+        this.gen1Algorithm = properties.gen1SignatureAlgorithm().strip();
+        this.hmacTolerance = properties.hmacTolerance();
+        this.clock = clock;
+        checkGen1Algorithm();
+        if (hmacTolerance.isNegative()) {
+            throw new IllegalStateException(EllypayProperties.HMAC_TOLERANCE + " must not be negative, got "
+                    + hmacTolerance);
+        }
+    }
+
+    @Override
+    public String provider() {
+        return EllypayCallbackMapper.PROVIDER;
+    }
+
+    @Override
+    public void verify(RawCallback callback) {
+        JsonNode body = CallbackFields.object(callback);
+        if (body.has("event") || body.has("payload")) {
+            verifyGen2(body, callback);
+        } else {
+            verifyGen1(body, callback);
+        }
+    }
+
+    private void verifyGen1(JsonNode body, RawCallback callback) {
+        if (publicKey == null) {
+            throw CallbackRejectedException.unauthorized(GEN1_HEADER + " cannot be verified: "
+                    + EllypayProperties.PUBLIC_KEY + " is not configured");
+        }
+        String signature = callback.header(GEN1_HEADER);
+        if (absent(signature)) {
+            throw CallbackRejectedException.unauthorized("missing " + GEN1_HEADER);
+        }
+        String signed = gen1SignedString(signedText(body, "id"), signedText(body, "internal_reference"),
+                signedText(body, "agent_reference"));
+        if (!rsaVerifies(gen1Algorithm, GEN1_HEADER, signature, signed)) {
+            throw CallbackRejectedException.unauthorized(GEN1_HEADER + " does not match");
+        }
+    }
+
+    private void verifyGen2(JsonNode body, RawCallback callback) {
+        if (publicKey == null && signingKey == null) {
+            throw CallbackRejectedException.unauthorized("gen-2 callbacks cannot be verified: neither "
+                    + EllypayProperties.PUBLIC_KEY + " nor " + EllypayProperties.SIGNING_KEY + " is configured");
+        }
+        JsonNode payload = body.get("payload");
+        if (payload == null || !payload.isObject()) {
+            throw CallbackRejectedException.badRequest("missing object payload");
+        }
+        String signed = gen2SignedString(signedText(body, "event"), signedText(payload, "merchant_reference"),
+                signedText(payload, "internal_reference"), signedText(payload, "transaction_type"),
+                signedText(payload, "transaction_status"));
+        String rsa = callback.header(RSA_HEADER);
+        String hmac = callback.header(HMAC_HEADER);
+        if (absent(rsa) && absent(hmac)) {
+            List<String> checkable = new ArrayList<>();
+            if (publicKey != null) {
+                checkable.add(RSA_HEADER);
+            }
+            if (signingKey != null) {
+                checkable.add(HMAC_HEADER);
+            }
+            throw CallbackRejectedException.unauthorized("missing " + String.join(" or ", checkable));
+        }
+        List<String> unchecked = new ArrayList<>();
+        boolean verified = false;
+        if (!absent(rsa)) {
+            if (publicKey == null) {
+                unchecked.add(RSA_HEADER + " cannot be verified: " + EllypayProperties.PUBLIC_KEY + " is not configured");
+            } else if (rsaVerifies(GEN2_RSA_ALGORITHM, RSA_HEADER, rsa, signed)) {
+                verified = true;
+            } else {
+                throw CallbackRejectedException.unauthorized(RSA_HEADER + " does not match");
+            }
+        }
+        if (!absent(hmac)) {
+            if (signingKey == null) {
+                unchecked.add(HMAC_HEADER + " cannot be verified: " + EllypayProperties.SIGNING_KEY
+                        + " is not configured");
+            } else {
+                verifyHmac(hmac, signed);
+                verified = true;
+            }
+        }
+        if (!verified) {
+            throw CallbackRejectedException.unauthorized(String.join("; ", unchecked));
+        }
+    }
+
+    private void verifyHmac(String header, String signed) {
+        String timestamp = null;
+        String hash = null;
+        for (String part : header.split(",")) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                throw malformedHmac();
+            }
+            String name = part.substring(0, eq).strip();
+            String value = part.substring(eq + 1).strip();
+            if ("t".equals(name)) {
+                if (timestamp != null) {
+                    throw malformedHmac();
+                }
+                timestamp = value;
+            } else if ("s".equals(name)) {
+                if (hash != null) {
+                    throw malformedHmac();
+                }
+                hash = value;
+            }
+        }
+        if (absent(timestamp) || absent(hash)) {
+            throw malformedHmac();
+        }
+        Instant signedAt;
+        try {
+            long t = Long.parseLong(timestamp);
+            signedAt = t > MILLISECONDS_FROM ? Instant.ofEpochMilli(t) : Instant.ofEpochSecond(t);
+        } catch (NumberFormatException | DateTimeException e) {
+            throw malformedHmac();
+        }
+        Duration age = Duration.between(signedAt, clock.instant());
+        if (age.abs().compareTo(hmacTolerance) > 0) {
+            throw CallbackRejectedException.unauthorized("stale " + HMAC_HEADER + ": t is " + age.abs().toSeconds()
+                    + " s " + (age.isNegative() ? "ahead of" : "behind") + " the clock, beyond " + hmacTolerance);
+        }
+        byte[] expected = hmacHex(signingKey, signed).getBytes(StandardCharsets.US_ASCII);
+        byte[] actual = hash.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(expected, actual)) {
+            throw CallbackRejectedException.unauthorized(HMAC_HEADER + " does not match");
+        }
+    }
+
+    private static CallbackRejectedException malformedHmac() {
+        return CallbackRejectedException.unauthorized("malformed " + HMAC_HEADER + "; t=<timestamp>,s=<hex> expected");
+    }
+
+    private boolean rsaVerifies(String algorithm, String header, String base64, String signed) {
+        byte[] signature;
+        try {
+            signature = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw CallbackRejectedException.unauthorized("malformed " + header + "; base64 expected");
+        }
+        try {
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(publicKey);
+            verifier.update(signed.getBytes(StandardCharsets.UTF_8));
+            return verifier.verify(signature);
+        } catch (SignatureException e) {
+            return false; // not a signature of this key's size or encoding
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm + " cannot verify with the configured public key", e);
+        }
+    }
+
+    private void checkGen1Algorithm() {
+        try {
+            Signature signature = Signature.getInstance(gen1Algorithm);
+            if (publicKey != null) {
+                signature.initVerify(publicKey);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(EllypayProperties.GEN1_SIGNATURE_ALGORITHM + " '" + gen1Algorithm
+                    + "' is not an RSA signature algorithm of this JVM (SHA256withRSA or SHA1withRSA expected)", e);
+        }
+    }
+
+    /** A field as written in the JSON (numbers too), the empty string when absent or null. */
+    private static String signedText(JsonNode object, String name) {
+        JsonNode value = object.get(name);
+        if (value == null || value.isNull()) {
+            return "";
+        }
+        if (!value.isValueNode()) {
+            throw CallbackRejectedException.badRequest("field " + name + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static boolean absent(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** The string a gen-1 {@code ellypay-signature} signs: {@code id:internal_reference:agent_reference}. */
+    public static String gen1SignedString(String id, String internalReference, String agentReference) {
+        return String.join(":", orEmpty(id), orEmpty(internalReference), orEmpty(agentReference));
+    }
+
+    /**
+     * The string gen-2 {@code rsa-signature} and {@code hmac-signature} sign:
+     * {@code event:merchant_reference:internal_reference:transaction_type:transaction_status}.
+     */
+    public static String gen2SignedString(String event, String merchantReference, String internalReference,
+            String transactionType, String transactionStatus) {
+        return String.join(":", orEmpty(event), orEmpty(merchantReference), orEmpty(internalReference),
+                orEmpty(transactionType), orEmpty(transactionStatus));
+    }
+
+    /** Lowercase hex HMAC-SHA256 of {@code data} (UTF-8) keyed with {@code key} (UTF-8): the {@code s} of gen-2. */
+    public static String hmacHex(String key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** The key as PEM text ({@code -----BEGIN PUBLIC KEY-----}, X.509), as {@code public-key} accepts it. */
+    public static String pem(PublicKey key) {
+        if (!"X.509".equals(key.getFormat())) {
+            throw new IllegalArgumentException("an X.509-encoded public key is expected, got " + key.getFormat());
+        }
+        String base64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded());
+        return "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
+    }
+
+    /**
+     * Reads {@code public-key}: PEM text, or {@code file:} and a path to a PEM file. Bare base64 and
+     * escaped line breaks ({@code \n} written as two characters, as one-line environment variables
+     * often carry them) are accepted too. Anything else stops the start with the property named.
+     */
+    static PublicKey readPublicKey(String configured) {
+        String text = configured.strip();
+        if (text.startsWith("file:")) {
+            Path path;
+            try {
+                path = text.startsWith("file://") ? Path.of(URI.create(text)) : Path.of(text.substring("file:".length()));
+                text = Files.readString(path, StandardCharsets.US_ASCII);
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException(EllypayProperties.PUBLIC_KEY + ": cannot read the PEM file " + text
+                        + " (" + e + ")", e);
+            }
+        }
+        text = text.replace("\\n", "\n").replace("\\r", "\r");
+        String base64;
+        Matcher pem = PEM.matcher(text);
+        if (pem.find()) {
+            if (!"PUBLIC KEY".equals(pem.group(1))) {
+                throw new IllegalStateException(EllypayProperties.PUBLIC_KEY + " holds a PEM '" + pem.group(1)
+                        + "'; a '-----BEGIN PUBLIC KEY-----' (X.509 SubjectPublicKeyInfo) is expected"
+                        + ("RSA PUBLIC KEY".equals(pem.group(1))
+                                ? " (convert: openssl rsa -RSAPublicKey_in -in key.pem -pubout)" : ""));
+            }
+            base64 = pem.group(2);
+        } else if (text.contains("-----")) {
+            throw new IllegalStateException(EllypayProperties.PUBLIC_KEY
+                    + " is not a complete PEM block (-----BEGIN PUBLIC KEY----- … -----END PUBLIC KEY-----)");
+        } else {
+            base64 = text;
+        }
+        try {
+            byte[] der = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
+            return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
+            throw new IllegalStateException(EllypayProperties.PUBLIC_KEY
+                    + " is not an RSA public key in PEM (X.509 SubjectPublicKeyInfo): " + e.getMessage(), e);
+        }
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}
