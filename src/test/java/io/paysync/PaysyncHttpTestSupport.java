@@ -26,6 +26,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +43,8 @@ import org.springframework.test.context.TestPropertySource;
  * context per database (same configuration), so adding a test class costs no extra start.
  */
 @CamelSpringBootTest
+// Camel's MBeans, as in production: Hawtio and Jolokia are tested against them (HawtioConsoleTests)
+@DisableJmx(false)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(locations = "classpath:paysync-test.properties")
 @Import({SwitchableDataSource.Config.class, CleanDatabase.class})

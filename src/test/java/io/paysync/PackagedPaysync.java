@@ -1,0 +1,105 @@
+package io.paysync;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged jar ({@code paysync.jar}, set by failsafe) started as its own process in a working
+ * directory, on free ports, for the integration tests that must see the real thing.
+ */
+record PackagedPaysync(Process process, int publicPort, int operationsPort, Path log) implements AutoCloseable {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final String API_KEY = "jar-key";
+
+    static PackagedPaysync start(Path workingDirectory, String... extraArguments) throws IOException {
+        int publicPort = freePort();
+        int operationsPort = freePort();
+        Path log = workingDirectory.resolve("paysync.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("paysync.jar"),
+                "--paysync.http.port=" + publicPort,
+                "--paysync.http.host=127.0.0.1",
+                "--server.port=" + operationsPort,
+                "--paysync.api.key=" + API_KEY,
+                // no MyPVit status API here to confirm the callback with
+                "--paysync.providers.mypvit.confirm-callbacks=false"));
+        command.addAll(List.of(extraArguments));
+        Process process = new ProcessBuilder(command)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        PackagedPaysync running = new PackagedPaysync(process, publicPort, operationsPort, log);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("paysync exited: " + Files.readString(log));
+                }
+                return running.healthy();
+            });
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+        return running;
+    }
+
+    String operationsUrl(String path) {
+        return "http://127.0.0.1:" + operationsPort + path;
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publicPort + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publicPort + path))
+                .header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private boolean healthy() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(operationsUrl("/actuator/health"))).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"UP\"");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
