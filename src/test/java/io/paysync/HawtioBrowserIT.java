@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -92,10 +94,22 @@ class HawtioBrowserIT {
                 wait.until(ExpectedConditions.presenceOfElementLocated(
                         By.xpath("//table//td[.//text()[normalize-space()='" + route + "']]")));
             }
+            // live statistics: the callback sent above is counted in its route's row
+            List<String> columns = browser.findElements(By.cssSelector("table thead th")).stream()
+                    .map(th -> th.getText().strip()).toList();
+            int completed = columns.indexOf("Completed");
+            assertThat(completed).as("columns %s", columns).isNotNegative();
+            wait.until(driver -> "1".equals(cell(driver, "callback-mypvit", completed)));
+            assertThat(cell(browser, "callback-mypvit", columns.indexOf("State"))).isEqualTo("Started");
         } finally {
             screenshot();
         }
-        assertThat(browser.getPageSource()).contains(CALLBACK_ROUTES);
+    }
+
+    private static String cell(WebDriver driver, String route, int column) {
+        List<WebElement> cells = driver.findElements(
+                By.xpath("//table//tr[td[.//text()[normalize-space()='" + route + "']]]/td"));
+        return column < cells.size() ? cells.get(column).getText().strip() : null;
     }
 
     private static void screenshot() throws Exception {
