@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dev profile reloads {@code routes/} while paysync runs (issue 7): an edited file, a new file and
- * a broken file, each without a restart and without losing the routes of the other files.
+ * a broken file and a deleted file, each without a restart and without losing the routes of the other files.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoutesReloadIT {
@@ -92,6 +92,21 @@ class RoutesReloadIT {
         await().atMost(RELOAD).until(() -> status("/callbacks/mypvit-v2", mypvit("RELOAD4")) == 200);
         assertThat(status("/ping", "")).isEqualTo(404);
         assertThat(paysync.get("/api/payments?limit=1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(4)
+    void aDeletedFileIsGoneAndTheOthersRunOn() throws Exception {
+        long reloadsBefore = reloads();
+        Files.delete(routes.resolve("ping.camel.yaml"));
+
+        await().atMost(RELOAD).until(() -> reloads() > reloadsBefore);
+        await().atMost(RELOAD).until(() -> status("/callbacks/mypvit-v2", mypvit("RELOAD5")) == 200);
+        assertThat(status("/ping", "")).isEqualTo(404);
+    }
+
+    private static long reloads() throws Exception {
+        return Files.readAllLines(paysync.log()).stream().filter(line -> line.contains("Reloaded ")).count();
     }
 
     private static String mypvit(String reference) {
