@@ -2,46 +2,16 @@ package io.paysync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The operations port (Spring's Tomcat, CONTRACT §6): health open to anyone, details, metrics and
  * every other actuator path only for the ops user; the public port is not behind that security.
  */
 class OperationsTests extends PaysyncHttpTestSupport {
-
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @LocalServerPort
-    int operationsPort;
-
-    HttpResponse<String> operations(String path, String username, String password) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operationsPort + path))
-                .timeout(Duration.ofSeconds(20));
-        if (username != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> anonymous(String path) throws Exception {
-        return operations(path, null, null);
-    }
-
-    HttpResponse<String> asOps(String path) throws Exception {
-        return operations(path, "ops", "test-ops-password");
-    }
 
     @Test
     void healthIsOpenAndUpWithoutCredentialsButShowsNoDetails() throws Exception {

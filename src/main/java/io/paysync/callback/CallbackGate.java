@@ -36,16 +36,16 @@ class CallbackGate {
 
     private final Providers providers;
     private final CallbackInbox inbox;
-    private final CallbackMetrics metrics;
+    private final CallbackOutcomes outcomes;
     private final ObjectMapper json;
     private final Clock clock;
     private final long maxBodySize;
 
-    CallbackGate(Providers providers, CallbackInbox inbox, CallbackMetrics metrics, ObjectMapper json, Clock clock,
-            PaysyncProperties properties) {
+    CallbackGate(Providers providers, CallbackInbox inbox, CallbackOutcomes outcomes, ObjectMapper json,
+            Clock clock, PaysyncProperties properties) {
         this.providers = providers;
         this.inbox = inbox;
-        this.metrics = metrics;
+        this.outcomes = outcomes;
         this.json = json;
         this.clock = clock;
         this.maxBodySize = properties.callbacks().maxBodySize().toBytes();
@@ -173,8 +173,8 @@ class CallbackGate {
         RawCallback callback = new RawCallback(provider == null ? "unknown" : provider, request.method().name(),
                 request.path(), request.getHeader("Content-Type"), headers(request), request.query(), Map.of(), null,
                 0, request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(), clock.instant());
-        metrics.rejected(provider, CallbackRejectedException.reasonOf(status));
-        log.info("Refused callback to {}: {} {}", abbreviate(request.path()), status, detail);
+        outcomes.rejected(provider == null ? CallbackOutcomes.UNKNOWN : provider, null,
+                CallbackRejectedException.reasonOf(status), status, abbreviate(request.path()) + ": " + detail);
         String problem = problem(status, detail, request.path());
         Ack ack = provider == null ? new Ack(status, HttpReplies.PROBLEM_JSON, problem)
                 : providers.require(provider).rejection(status, problem);

@@ -13,6 +13,7 @@ import io.paysync.payment.PaymentUpdate;
 import io.paysync.provider.CallbackMapper;
 import io.paysync.provider.MappedCallback;
 import io.paysync.provider.RawCallback;
+import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public class CallbackInbox {
             exchange.setProperty(HAND_OFF, false);
             return;
         }
+        PaymentMdc.name(exchange, callback.provider(), mapped.update().merchantReference());
         String update = toJson(mapped.update());
         Recorded recorded = transaction.execute(status -> {
             long id = insert(callback, "ACCEPTED", 200, null, "RECEIVED", update);
@@ -165,10 +167,19 @@ public class CallbackInbox {
      * @return its update, or null when another worker has processed it already
      */
     public void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        exchange.getMessage().setBody(claimRow(exchange.getMessage().getMandatoryBody(Long.class)));
+        Claimed claimed = claimRow(exchange.getMessage().getMandatoryBody(Long.class));
+        if (claimed != null) {
+            PaymentMdc.name(exchange, claimed.update().provider(), claimed.update().merchantReference());
+            exchange.setProperty(PaymentUpdate.RECEIVED_AT, claimed.receivedAt());
+        }
+        exchange.getMessage().setBody(claimed == null ? null : claimed.update());
     }
 
-    PaymentUpdate claimRow(long id) {
+    /** A claimed entry: its update and when it was received. */
+    record Claimed(PaymentUpdate update, Instant receivedAt) {
+    }
+
+    Claimed claimRow(long id) {
         int claimed = jdbc.update("""
                 UPDATE callback_inbox SET state = 'PROCESSED', processed_at = :now
                 WHERE id = :id AND state = 'RECEIVED'""",
@@ -176,8 +187,12 @@ public class CallbackInbox {
         if (claimed == 0) {
             return null;
         }
-        String update = jdbc.queryForObject("SELECT payment_update FROM callback_inbox WHERE id = :id",
-                new MapSqlParameterSource("id", id), String.class);
+        return jdbc.queryForObject("SELECT payment_update, received_at FROM callback_inbox WHERE id = :id",
+                new MapSqlParameterSource("id", id), (rs, n) -> new Claimed(readUpdate(id, rs.getString("payment_update")),
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant()));
+    }
+
+    private PaymentUpdate readUpdate(long id, String update) {
         try {
             return json.readValue(update, PaymentUpdate.class);
         } catch (JsonProcessingException e) {

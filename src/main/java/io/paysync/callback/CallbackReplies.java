@@ -30,19 +30,22 @@ class CallbackReplies {
     private final Providers providers;
     private final CallbackInbox inbox;
     private final ObjectMapper json;
-    private final CallbackMetrics metrics;
+    private final CallbackOutcomes outcomes;
 
-    CallbackReplies(Providers providers, CallbackInbox inbox, ObjectMapper json, CallbackMetrics metrics) {
+    CallbackReplies(Providers providers, CallbackInbox inbox, ObjectMapper json, CallbackOutcomes outcomes) {
         this.providers = providers;
         this.inbox = inbox;
         this.json = json;
-        this.metrics = metrics;
+        this.outcomes = outcomes;
     }
 
     /** The acknowledgement of a recorded callback (a repeat gets the provider's duplicate answer). */
     public void acknowledge(Exchange exchange) {
         MappedCallback mapped = exchange.getProperty(CallbackMapper.MAPPED_CALLBACK, MappedCallback.class);
         boolean duplicate = exchange.getProperty(CallbackInbox.DUPLICATE, false, Boolean.class);
+        if (mapped.update() != null) {
+            outcomes.recorded(provider(exchange), mapped.update(), duplicate);
+        }
         reply(exchange, duplicate ? mapped.duplicateAck() : mapped.ack(), Map.of());
     }
 
@@ -51,10 +54,10 @@ class CallbackReplies {
         CallbackRejectedException rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 CallbackRejectedException.class);
         RawCallback callback = exchange.getProperty(CallbackMapper.RAW_CALLBACK, RawCallback.class);
-        log.info("Refused {} callback: {} {}", provider(exchange), rejection.status(), rejection.getMessage());
         inbox.recordRejection(callback, rejection.status(), rejection.getMessage());
         Map<String, String> headers = rejection.allow() == null ? Map.of() : Map.of("Allow", rejection.allow());
-        metrics.rejected(provider(exchange), rejection.reason());
+        outcomes.rejected(provider(exchange), merchantReference(exchange), rejection.reason(), rejection.status(),
+                rejection.getMessage());
         refuse(exchange, rejection.status(), rejection.getMessage(), headers);
     }
 
@@ -62,7 +65,8 @@ class CallbackReplies {
     public void unavailable(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.warn("Cannot record {} callback, answering 503: {}", provider(exchange), String.valueOf(cause));
-        metrics.rejected(provider(exchange), "unavailable");
+        outcomes.rejected(provider(exchange), merchantReference(exchange), "unavailable", 503,
+                "the callback could not be recorded");
         refuse(exchange, 503, "the callback could not be recorded; retry later", Map.of("Retry-After", "5"));
     }
 
@@ -72,7 +76,7 @@ class CallbackReplies {
         log.error("Unexpected failure on a {} callback", provider(exchange), cause);
         RawCallback callback = exchange.getProperty(CallbackMapper.RAW_CALLBACK, RawCallback.class);
         inbox.recordRejection(callback, 500, "internal error: " + cause);
-        metrics.rejected(provider(exchange), "error");
+        outcomes.rejected(provider(exchange), merchantReference(exchange), "error", 500, "internal error");
         refuse(exchange, 500, "internal error; the callback was not accepted", Map.of());
     }
 
@@ -95,6 +99,12 @@ class CallbackReplies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The merchant reference when the callback was read before it was refused. */
+    private static String merchantReference(Exchange exchange) {
+        MappedCallback mapped = exchange.getProperty(CallbackMapper.MAPPED_CALLBACK, MappedCallback.class);
+        return mapped == null || mapped.update() == null ? null : mapped.update().merchantReference();
     }
 
     private static String provider(Exchange exchange) {

@@ -11,8 +11,12 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentJson;
+import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -30,6 +34,11 @@ import org.springframework.stereotype.Component;
  * {@code paysync.downstream.uri} and records the result. A failed send is retried with
  * exponential backoff; after {@code paysync.downstream.max-attempts} the row is parked DEAD.
  *
+ * <p>Metrics, counted once the outbox row is updated: {@code paysync.downstream.deliveries} (tags
+ * {@code provider}, {@code outcome}: delivered, failed — to be retried — or dead) and the timer
+ * {@code paysync.delivery.latency} (tag {@code provider}: from the outbox row being written, in
+ * the transaction that settled the payment, to its delivery; retries and replays included).
+ *
  * <p>Claims are leases ({@code lease_until}), taken by a conditional UPDATE: one sender per row
  * at a time, across threads and instances; a sender that dies loses its lease, and the row is
  * sent again with the same {@code eventId}.
@@ -44,22 +53,35 @@ public class Outbox {
     static final String OUTBOX_ID = "paysyncOutboxId";
     static final String EVENT_ID = "paysyncEventId";
     static final String ATTEMPTS = "paysyncAttempts";
+    static final String CREATED_AT = "paysyncOutboxCreatedAt";
     static final Duration LEASE = Duration.ofMinutes(2);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock;
     private final PaysyncProperties.Downstream settings;
+    private final MeterRegistry registry;
 
-    Outbox(NamedParameterJdbcTemplate jdbc, ObjectMapper json, Clock clock, PaysyncProperties properties) {
+    Outbox(NamedParameterJdbcTemplate jdbc, ObjectMapper json, Clock clock, PaysyncProperties properties,
+            MeterRegistry registry) {
         this.jdbc = jdbc;
+        this.registry = registry;
         this.json = json;
         this.clock = clock;
         this.settings = properties.downstream();
     }
 
     /** One claimed row. */
-    public record Event(long id, String eventId, String payload, int attempts) {
+    public record Event(long id, String eventId, String payload, int attempts, Instant createdAt) {
+
+        /** The provider, from the event id {@code <provider>:<merchantReference>:<status>}. */
+        String provider() {
+            return eventId.substring(0, eventId.indexOf(':'));
+        }
+
+        String merchantReference() {
+            return eventId.substring(eventId.indexOf(':') + 1, eventId.lastIndexOf(':'));
+        }
     }
 
     /** The {@code write-outbox} step: the payment in the body has just become final. */
@@ -86,11 +108,11 @@ public class Outbox {
                 .addValue("limit", settings.batchSize())
                 .addValue("leaseUntil", utc(now.plus(LEASE)));
         List<Event> candidates = jdbc.query("""
-                SELECT id, event_id, payload, attempts FROM outbox
+                SELECT id, event_id, payload, attempts, created_at FROM outbox
                 WHERE status = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
                 ORDER BY id LIMIT :limit""", params,
                 (rs, n) -> new Event(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"),
-                        rs.getInt("attempts")));
+                        rs.getInt("attempts"), rs.getObject("created_at", OffsetDateTime.class).toInstant()));
         List<Event> claimed = new ArrayList<>(candidates.size());
         for (Event event : candidates) {
             int taken = jdbc.update("""
@@ -110,6 +132,8 @@ public class Outbox {
         exchange.setProperty(OUTBOX_ID, event.id());
         exchange.setProperty(EVENT_ID, event.eventId());
         exchange.setProperty(ATTEMPTS, event.attempts());
+        exchange.setProperty(CREATED_AT, event.createdAt());
+        PaymentMdc.name(exchange, event.provider(), event.merchantReference());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(EVENT_ID_HEADER, event.eventId());
@@ -120,11 +144,31 @@ public class Outbox {
 
     public void delivered(Exchange exchange) {
         long id = exchange.getProperty(OUTBOX_ID, Long.class);
+        Instant now = clock.instant();
         jdbc.update("""
                 UPDATE outbox SET status = 'DELIVERED', delivered_at = :now, attempts = attempts + 1,
                     lease_until = NULL, last_error = NULL
                 WHERE id = :id""",
-                new MapSqlParameterSource("id", id).addValue("now", utc(clock.instant())));
+                new MapSqlParameterSource("id", id).addValue("now", utc(now)));
+        String provider = exchange.getProperty(PaymentMdc.PROVIDER, String.class);
+        count(provider, "delivered");
+        Timer.builder("paysync.delivery.latency")
+                .description("From the outbox row being written (payment settled) to its downstream delivery")
+                .tag("provider", provider)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1))
+                .register(registry)
+                .record(Duration.between(exchange.getProperty(CREATED_AT, Instant.class), now));
+    }
+
+    private void count(String provider, String outcome) {
+        Counter.builder("paysync.downstream.deliveries")
+                .description("Downstream delivery attempts, by provider and outcome (delivered, failed, dead)")
+                .tag("provider", provider)
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     public void failed(Exchange exchange) {
@@ -143,6 +187,7 @@ public class Outbox {
                         .addValue("attempts", attempts)
                         .addValue("next", utc(now.plus(backoff(attempts))))
                         .addValue("error", truncate(String.valueOf(cause), 1000)));
+        count(exchange.getProperty(PaymentMdc.PROVIDER, String.class), dead ? "dead" : "failed");
         if (dead) {
             log.error("Downstream delivery of {} failed {} times; parked as a dead letter: {}", eventId, attempts,
                     String.valueOf(cause));

@@ -8,7 +8,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -210,11 +212,24 @@ public class PaymentRepository {
         return attempts == null ? 0 : attempts;
     }
 
-    /** Due payments now: how many, and since when the oldest is due (for metrics). */
-    public long dueCount(Instant now) {
-        Long count = jdbc.queryForObject("SELECT COUNT(*) FROM payment WHERE status = 'PENDING'"
-                + " AND next_check_at <= :now", new MapSqlParameterSource("now", utc(now)), Long.class);
-        return count == null ? 0 : count;
+    /** The PENDING payments of one provider due for a status check: how many, and the earliest due time. */
+    public record Due(long count, Instant oldestDueAt) {
+    }
+
+    /**
+     * The reconciliation backlog per provider (providers with nothing due are absent): one query,
+     * a range scan of {@code payment_next_check_idx} (settled payments have no next check).
+     */
+    public Map<String, Due> due(Instant now) {
+        Map<String, Due> due = new HashMap<>();
+        jdbc.query("""
+                SELECT provider, COUNT(*) AS due, MIN(next_check_at) AS oldest FROM payment
+                WHERE next_check_at <= :now AND status = 'PENDING' GROUP BY provider""",
+                new MapSqlParameterSource("now", utc(now)),
+                rs -> {
+                    due.put(rs.getString("provider"), new Due(rs.getLong("due"), instant(rs, "oldest")));
+                });
+        return due;
     }
 
     /** A page of payments, newest first (keyset paging on the id). */

@@ -8,12 +8,12 @@ import java.util.Set;
 
 import io.paysync.provider.CallbackMapper;
 import io.paysync.provider.Providers;
+import io.paysync.system.PaymentMdc;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,10 +39,12 @@ class PaymentStateStep implements Processor {
     private final Providers providers;
     private final ReconciliationSchedule schedule;
     private final ReconciliationSettings settings;
+    private final Settlements settlements;
     private final Clock clock;
 
     PaymentStateStep(PaymentRepository payments, Providers providers, ReconciliationSchedule schedule,
-            ReconciliationSettings settings, Clock clock) {
+            ReconciliationSettings settings, Settlements settlements, Clock clock) {
+        this.settlements = settlements;
         this.payments = payments;
         this.providers = providers;
         this.schedule = schedule;
@@ -56,14 +58,8 @@ class PaymentStateStep implements Processor {
         Instant now = clock.instant();
         Located located = locate(update, now);
         Payment current = located.payment();
-        MDC.put("provider", current.provider());
-        MDC.put("merchantReference", current.merchantReference());
-        try {
-            apply(exchange, update, located, now);
-        } finally {
-            MDC.remove("provider");
-            MDC.remove("merchantReference");
-        }
+        PaymentMdc.name(exchange, current.provider(), current.merchantReference());
+        apply(exchange, update, located, now);
     }
 
     private void apply(Exchange exchange, PaymentUpdate update, Located located, Instant now) {
@@ -109,7 +105,7 @@ class PaymentStateStep implements Processor {
             exchange.setProperty(CHECK_NOW, current.id());
         }
         if (transition.finalized()) {
-            log.info("{} payment {} is final: {}", current.provider(), current.merchantReference(), after.status());
+            settlements.settled(after, exchange.getProperty(PaymentUpdate.RECEIVED_AT, Instant.class));
             exchange.setProperty(FINAL_KEY, current.provider() + ":" + current.merchantReference());
         } else {
             exchange.removeProperty(FINAL_KEY);

@@ -27,6 +27,9 @@ public record PaymentUpdate(
         String customerId,
         Source source) {
 
+    /** Exchange property of the pipeline: when this update was received (its inbox entry's received_at). */
+    public static final String RECEIVED_AT = "paysyncReceivedAt";
+
     public PaymentUpdate {
         Objects.requireNonNull(provider, "provider");
         Objects.requireNonNull(match, "match");

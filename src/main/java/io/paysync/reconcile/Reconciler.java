@@ -22,6 +22,7 @@ import io.paysync.payment.ReconciliationSettings;
 import io.paysync.payment.Source;
 import io.paysync.provider.StatusClient;
 import io.paysync.provider.StatusClient.StatusAnswer;
+import io.paysync.system.PaymentMdc;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,7 @@ class Reconciler {
             return;
         }
         Payment payment = found.get();
+        PaymentMdc.name(exchange, payment.provider(), payment.merchantReference());
         Instant now = clock.instant();
         if (payment.status() == PaymentStatus.PENDING && schedule.givenUp(payment.createdAt(), now)) {
             log.warn("No final status for {} payment {} after {}: UNCERTAIN; a later callback or check still settles it",

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -70,5 +71,37 @@ class RedactionTests {
     @Test
     void redactsEmptySecretValue() {
         assertThat(Redaction.query("token=&ref=1")).isEqualTo("token=[redacted]&ref=1");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "077000001, 077****01",            // Gabon, national
+            "24177000001, 241******01",        // Gabon, international
+            "0343500003, 034*****03",          // Madagascar
+            "261343500003, 261*******03",      // Madagascar, international
+            "256700000001, 256*******01",      // Uganda
+            "+256700000001, +256*******01",
+            "08031234567, 080******67",        // Nigeria
+            "2348031234567, 234********67",    // Nigeria, international
+            "2250700000000, 225********00"})   // Cote d'Ivoire (CinetPay: prefix + number)
+    void masksPhoneNumbersKeepingTheFirstThreeAndLastTwoDigits(String msisdn, String masked) {
+        assertThat(Redaction.msisdns(msisdn)).isEqualTo(masked);
+        assertThat(Redaction.msisdns("{\"payer\":\"" + msisdn + "\"}")).isEqualTo("{\"payer\":\"" + masked + "\"}");
+        assertThat(Redaction.msisdns("cel_phone_num=" + msisdn + "&x=1")).isEqualTo("cel_phone_num=" + masked + "&x=1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ORDER0770000001", "PAY256700000001", "0770000001X", "500", "1444624445",
+            "0123456", "2024-06-12T10:00:00Z", "550e8400-e29b-41d4-a716-256700000001", "25670000000123456",
+            "C9E2935AE04CA88-0000000000000020", "1718000000000"})
+    void leavesReferencesIdsAmountsAndTimestampsAlone(String text) {
+        assertThat(Redaction.msisdns(text)).isEqualTo(text);
+    }
+
+    @Test
+    void masksEveryNumberInALine() {
+        assertThat(Redaction.msisdns("from 077000001 to +2348031234567, ref ORDER1"))
+                .isEqualTo("from 077****01 to +234********67, ref ORDER1");
+        assertThat(Redaction.msisdns(null)).isNull();
     }
 }
