@@ -54,6 +54,17 @@ public sealed interface Initiation {
      */
     record Failed(String reason, boolean maybeAccepted, boolean timedOut) implements Initiation {
 
+        /**
+         * True for an HTTP status by which a provider says it did not take the request: a server error
+         * (paysync keeps nothing, and the merchant may repeat the request — providers reject a repeated
+         * reference should they have taken it after all), a refused login (401, 403), an unknown path
+         * (404), throttling (429), or no final answer (1xx, 3xx: redirects are not followed).
+         */
+        public static boolean notTaken(int httpStatus) {
+            return httpStatus >= 500 || httpStatus < 200 || (httpStatus >= 300 && httpStatus < 400)
+                    || httpStatus == 401 || httpStatus == 403 || httpStatus == 404 || httpStatus == 429;
+        }
+
         /** A transport failure: the provider may have taken the payment unless the request never left. */
         public static Failed of(NoAnswer e) {
             return new Failed(e.getMessage(), e.delivery() != NoAnswer.Delivery.NOT_SENT,

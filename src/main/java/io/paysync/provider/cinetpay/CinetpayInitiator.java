@@ -135,8 +135,7 @@ class CinetpayInitiator implements Initiator {
 
     private static Initiation answer(Response response) {
         int status = response.status();
-        if (status >= 500 || status == 401 || status == 403 || status == 404 || status < 200
-                || (status >= 300 && status < 400)) {
+        if (Initiation.Failed.notTaken(status)) {
             return Initiation.Failed.notAccepted("CinetPay answered HTTP " + status);
         }
         JsonNode body = ProviderHttp.objectOrNull(response.body());

@@ -199,8 +199,7 @@ class EllypayInitiator implements Initiator {
     /** The refusal a step's answer carries, or null when the step succeeded. */
     private static Initiation refusal(Response response, String step) {
         int status = response.status();
-        if (status >= 500 || status == 401 || status == 403 || status == 404 || status < 200
-                || (status >= 300 && status < 400)) {
+        if (Initiation.Failed.notTaken(status)) {
             return Initiation.Failed.notAccepted("EllyPay " + step + " answered HTTP " + status);
         }
         JsonNode body = ProviderHttp.objectOrNull(response.body());

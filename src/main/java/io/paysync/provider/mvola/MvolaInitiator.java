@@ -179,8 +179,7 @@ class MvolaInitiator implements Initiator {
 
     private static Initiation answer(Response response) {
         int code = response.status();
-        if (code >= 500 || code == 401 || code == 403 || code == 404 || code == 429 || code < 200
-                || (code >= 300 && code < 400)) {
+        if (Initiation.Failed.notTaken(code)) {
             return Initiation.Failed.notAccepted("MVola answered HTTP " + code
                     + (MvolaTokens.rejectsCredentials(response.body()) ? ": " + MvolaStatusClient.CREDENTIALS_REJECTED
                     : ""));

@@ -147,12 +147,12 @@ class MypvitInitiator implements Initiator {
         JsonNode body = MypvitApi.body(response);
         String error = MypvitSecret.errorCode(response.body());
         String status = MypvitApi.field(body, "status");
-        if (code >= 500 || code < 200 || (code >= 300 && code < 400)) {
-            return Initiation.Failed.notAccepted("MyPVit answered HTTP " + code);
-        }
         if (code == 404 && (error == null || MypvitApi.API_NOT_FOUND.equals(error)) && status == null) {
             return Initiation.Failed.notAccepted("MyPVit answered HTTP 404" + (error == null ? "" : " " + error)
                     + ": check " + MypvitProperties.REST_URL_CODE);
+        }
+        if (Initiation.Failed.notTaken(code) && status == null) {
+            return Initiation.Failed.notAccepted("MyPVit answered HTTP " + code);
         }
         if (code >= 400 || "FAILED".equals(status)) {
             String providerCode = error != null ? error : MypvitApi.field(body, "status_code");

@@ -128,8 +128,7 @@ class VirtualpayInitiator implements Initiator {
         int status = response.status();
         JsonNode body = ProviderHttp.objectOrNull(response.body());
         String code = body == null ? null : body.path("response_code").asText(null);
-        if (status >= 500 || status == 401 || status == 403 || status == 404 || status < 200
-                || (status >= 300 && status < 400) || code == null) {
+        if (Initiation.Failed.notTaken(status) || code == null) {
             return Initiation.Failed.notAccepted("GenerateVirtualAccountNumber answered HTTP " + status
                     + (code == null ? " without a response_code" : ""));
         }
