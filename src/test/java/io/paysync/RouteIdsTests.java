@@ -26,6 +26,7 @@ class RouteIdsTests extends PaysyncHttpTestSupport {
             "dead-letters-replay-all",
             "downstream",
             "downstream-deliver",
+            "merchant-api-kyc",
             "merchant-api-payment",
             "merchant-api-payments",
             "payment-pipeline",

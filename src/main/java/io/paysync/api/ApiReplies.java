@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paysync.system.HttpReplies;
 import io.paysync.system.Problem;
 import org.apache.camel.Exchange;
@@ -48,6 +49,12 @@ class ApiReplies {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         Problem body = problem == null ? Problem.of(status, detail, path)
                 : Problem.of(status, detail, path, problem.errors());
+        if (problem != null && !problem.extensions().isEmpty()) {
+            ObjectNode extended = json.valueToTree(body);
+            problem.extensions().forEach((name, value) -> extended.set(name, json.valueToTree(value)));
+            HttpReplies.write(exchange, status, HttpReplies.PROBLEM_JSON, write(extended));
+            return;
+        }
         HttpReplies.write(exchange, status, HttpReplies.PROBLEM_JSON, write(body));
     }
 

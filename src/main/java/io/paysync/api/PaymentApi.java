@@ -41,7 +41,7 @@ class PaymentApi {
     static final String BASE = "/api/payments";
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
-    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     private final PaymentRepository payments;
     private final PaymentTracker tracker;
@@ -69,11 +69,7 @@ class PaymentApi {
     /** {@code PUT /api/payments/{provider}/{merchantReference}}: 201 when registered, 200 when known. */
     public void track(Exchange exchange) {
         String[] id = pathIdentity(exchange);
-        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new ApiProblemException(415, "content type must be application/json");
-        }
-        JsonNode body = jsonBody(exchange);
+        JsonNode body = jsonBody(exchange, json);
         List<FieldError> errors = new ArrayList<>();
         BigDecimal amount = amount(body, errors);
         String currency = text(body, "currency", errors);
@@ -177,7 +173,12 @@ class PaymentApi {
         return query;
     }
 
-    private JsonNode jsonBody(Exchange exchange) {
+    /** The request's JSON object body: 415 unless {@code application/json}, 400 unless an object. */
+    static JsonNode jsonBody(Exchange exchange, ObjectMapper json) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ApiProblemException(415, "content type must be application/json");
+        }
         String text = exchange.getMessage().getBody(String.class);
         if (text == null || text.isBlank()) {
             throw new ApiProblemException(400, "empty body; a JSON object is expected");
@@ -193,7 +194,7 @@ class PaymentApi {
         }
     }
 
-    private static BigDecimal amount(JsonNode body, List<FieldError> errors) {
+    static BigDecimal amount(JsonNode body, List<FieldError> errors) {
         JsonNode node = body.get("amount");
         if (node == null || node.isNull()) {
             errors.add(new FieldError("amount", "is required"));
@@ -212,7 +213,7 @@ class PaymentApi {
         return amount;
     }
 
-    private static String text(JsonNode body, String field, List<FieldError> errors) {
+    static String text(JsonNode body, String field, List<FieldError> errors) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
             return null;
@@ -231,7 +232,7 @@ class PaymentApi {
         return value;
     }
 
-    private static boolean printable(String value) {
+    static boolean printable(String value) {
         return value.chars().allMatch(c -> c >= '!' && c <= '~');
     }
 
@@ -263,11 +264,11 @@ class PaymentApi {
         return null;
     }
 
-    private static String decode(String text) {
+    static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static String encode(String text) {
+    static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

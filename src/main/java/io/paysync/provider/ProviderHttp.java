@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -80,8 +81,20 @@ public final class ProviderHttp {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new NoAnswer(invalid);
+            throw new NoAnswer(invalid, NoAnswer.Delivery.NOT_SENT);
         }
+    }
+
+    /**
+     * A JSON POST of {@code body} to {@code baseUrl + pathAndQuery}, within the timeout; headers of
+     * the provider's own (authentication…) are added by the caller.
+     */
+    public HttpRequest.Builder postJson(String pathAndQuery, String invalid, JsonNode body) throws NoAnswer {
+        return HttpRequest.newBuilder(uri(pathAndQuery, invalid))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
     }
 
     /**
@@ -95,16 +108,20 @@ public final class ProviderHttp {
             response = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             sent.cancel(true);
-            throw new NoAnswer(wording.timedOut(timeout));
+            throw new NoAnswer(wording.timedOut(timeout), NoAnswer.Delivery.TIMED_OUT);
         } catch (InterruptedException e) {
             sent.cancel(true);
             Thread.currentThread().interrupt();
             throw new NoAnswer(wording.interrupted());
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof HttpTimeoutException) {
-                throw new NoAnswer(wording.timedOut(timeout));
+            if (e.getCause() instanceof HttpConnectTimeoutException) {
+                throw new NoAnswer(wording.timedOut(timeout), NoAnswer.Delivery.NOT_SENT);
             }
-            throw new NoAnswer(wording.failed(e.getCause()));
+            if (e.getCause() instanceof HttpTimeoutException) {
+                throw new NoAnswer(wording.timedOut(timeout), NoAnswer.Delivery.TIMED_OUT);
+            }
+            throw new NoAnswer(wording.failed(e.getCause()), e.getCause() instanceof ConnectException
+                    ? NoAnswer.Delivery.NOT_SENT : NoAnswer.Delivery.UNKNOWN);
         }
         if (response.body() == null) {
             throw new NoAnswer(wording.tooLarge(MAX_ANSWER_BYTES));
@@ -282,11 +299,36 @@ public final class ProviderHttp {
         }
     }
 
-    /** No answer to rely on; the message is the reason (short, without secrets or bodies). */
+    /**
+     * No answer to rely on; the message is the reason (short, without secrets or bodies). Its
+     * {@link Delivery} says whether the provider may have received the request, which matters to a
+     * call that changes something there (initiation), not to a status check.
+     */
     public static final class NoAnswer extends Exception {
 
+        /** Whether the request may have reached the provider. */
+        public enum Delivery {
+            /** Certainly not: no connection was made (refused, connect timeout, invalid URL). */
+            NOT_SENT,
+            /** Sent, but no answer came within the timeout. */
+            TIMED_OUT,
+            /** Sent, or perhaps sent: the answer was lost, broken or unreadable. */
+            UNKNOWN
+        }
+
+        private final Delivery delivery;
+
         public NoAnswer(String reason) {
+            this(reason, Delivery.UNKNOWN);
+        }
+
+        public NoAnswer(String reason, Delivery delivery) {
             super(reason, null, false, false);
+            this.delivery = delivery;
+        }
+
+        public Delivery delivery() {
+            return delivery;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
@@ -19,10 +20,23 @@ public record PaysyncProperties(
         @DefaultValue Callbacks callbacks,
         @DefaultValue Pipeline pipeline,
         @DefaultValue Downstream downstream,
-        Map<String, Provider> providers) {
+        Map<String, Provider> providers,
+        @DefaultValue(DEFAULT_PUBLIC_BASE_URL) String publicBaseUrl) {
 
+    /** Where providers reach the public port when {@code paysync.public-base-url} is not set. */
+    public static final String DEFAULT_PUBLIC_BASE_URL = "http://localhost:8080";
+
+    @ConstructorBinding
     public PaysyncProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
+        publicBaseUrl = publicBaseUrl == null || publicBaseUrl.isBlank() ? DEFAULT_PUBLIC_BASE_URL
+                : publicBaseUrl.strip().replaceAll("/+$", "");
+    }
+
+    /** With the default public base URL (tests). */
+    public PaysyncProperties(Http http, Api api, Callbacks callbacks, Pipeline pipeline, Downstream downstream,
+            Map<String, Provider> providers) {
+        this(http, api, callbacks, pipeline, downstream, providers, null);
     }
 
     /** The settings of one provider, {@link Provider#DEFAULT} when none are configured. */

@@ -3,6 +3,7 @@ package io.paysync.provider.ellypay;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -31,6 +32,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               status checks answer "unavailable"
  * @param timeout                how long a status-verification request may take, response included
  *                               (the connection itself is given at most 5 s)
+ * @param secretKey              the merchant account's secret key, which signs initiation requests
+ *                               ({@code Signature: t=<ms>,s=<hex HMAC-SHA256(secret-key, "<ms>:<api-key>")>},
+ *                               PROVIDERS.md §3.1); a secret, from the environment only
+ * @param pin                    the PIN of the account approval email; initiation sends
+ *                               {@code upper(hex(sha1(pin)))} (§3.2); a secret, from the environment only
+ * @param generation             which EllyPay API the account uses for initiation: {@code 1} (agent API,
+ *                               {@code /merchant/validate-account} then {@code /merchant/process-payment}) or
+ *                               {@code 2} (Gateway API service payments, §3.5)
+ * @param validatePath           the account-validation path; defaults to the gen-1 one. The gen-2 paths are not
+ *                               in the documents consulted, so gen-2 needs both paths configured
+ * @param confirmPath            the payment-confirmation path; defaults to the gen-1 one
  */
 @ConfigurationProperties("paysync.providers.ellypay")
 public record EllypayProperties(
@@ -39,7 +51,12 @@ public record EllypayProperties(
         @DefaultValue(DEFAULT_GEN1_SIGNATURE_ALGORITHM) String gen1SignatureAlgorithm,
         @DefaultValue("PT5M") Duration hmacTolerance,
         String apiKey,
-        @DefaultValue("PT10S") Duration timeout) {
+        @DefaultValue("PT10S") Duration timeout,
+        String secretKey,
+        String pin,
+        @DefaultValue("1") int generation,
+        String validatePath,
+        String confirmPath) {
 
     static final String PREFIX = "paysync.providers.ellypay.";
     static final String PUBLIC_KEY = PREFIX + "public-key";
@@ -49,12 +66,19 @@ public record EllypayProperties(
     static final String API_KEY = PREFIX + "api-key";
     static final String TIMEOUT = PREFIX + "timeout";
     static final String BASE_URL = PREFIX + "base-url";
+    static final String SECRET_KEY = PREFIX + "secret-key";
+    static final String PIN = PREFIX + "pin";
+    static final String VALIDATE_PATH = PREFIX + "validate-path";
+    static final String CONFIRM_PATH = PREFIX + "confirm-path";
+    static final String GEN1_VALIDATE_PATH = "/merchant/validate-account";
+    static final String GEN1_CONFIRM_PATH = "/merchant/process-payment";
 
     static final String DEFAULT_GEN1_SIGNATURE_ALGORITHM = "SHA256withRSA";
     static final Duration DEFAULT_HMAC_TOLERANCE = Duration.ofMinutes(5);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The same defaults when built without Spring (tests). */
+    @ConstructorBinding
     public EllypayProperties {
         if (gen1SignatureAlgorithm == null || gen1SignatureAlgorithm.isBlank()) {
             gen1SignatureAlgorithm = DEFAULT_GEN1_SIGNATURE_ALGORITHM;
@@ -65,6 +89,21 @@ public record EllypayProperties(
         if (timeout == null) {
             timeout = DEFAULT_TIMEOUT;
         }
+        if (generation != 2) {
+            generation = 1;
+        }
+        if (blank(validatePath)) {
+            validatePath = generation == 1 ? GEN1_VALIDATE_PATH : null;
+        }
+        if (blank(confirmPath)) {
+            confirmPath = generation == 1 ? GEN1_CONFIRM_PATH : null;
+        }
+    }
+
+    /** Callback verification and status settings only (tests). */
+    public EllypayProperties(String publicKey, String signingKey, String gen1SignatureAlgorithm,
+            Duration hmacTolerance, String apiKey, Duration timeout) {
+        this(publicKey, signingKey, gen1SignatureAlgorithm, hmacTolerance, apiKey, timeout, null, null, 1, null, null);
     }
 
     @Override
@@ -72,7 +111,10 @@ public record EllypayProperties(
         return "EllypayProperties[publicKey=" + (blank(publicKey) ? "<not set>" : "<set>")
                 + ", signingKey=" + (blank(signingKey) ? "<not set>" : "******")
                 + ", gen1SignatureAlgorithm=" + gen1SignatureAlgorithm + ", hmacTolerance=" + hmacTolerance
-                + ", apiKey=" + (blank(apiKey) ? "<not set>" : "******") + ", timeout=" + timeout + "]";
+                + ", apiKey=" + (blank(apiKey) ? "<not set>" : "******") + ", timeout=" + timeout
+                + ", secretKey=" + (blank(secretKey) ? "<not set>" : "******")
+                + ", pin=" + (blank(pin) ? "<not set>" : "******") + ", generation=" + generation
+                + ", validatePath=" + validatePath + ", confirmPath=" + confirmPath + "]";
     }
 
     static boolean blank(String value) {

@@ -6,14 +6,10 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paysync.payment.Payment;
-import io.paysync.provider.CallbackFields;
 import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.ProviderHttp;
 import io.paysync.provider.ProviderHttp.NoAnswer;
@@ -65,21 +61,18 @@ public class MvolaStatusClient implements StatusClient {
     static final String NO_CORRELATION_ID = "no serverCorrelationId";
     private static final String INVALID_BASE_URL = MvolaProperties.BASE_URL + " is not an http(s) URL";
     private static final Wording STATUS_API = Wording.talkingTo("MVola");
-    private static final Wording TOKEN_ENDPOINT = Wording.talkingTo("the MVola token endpoint");
 
     private final MvolaProperties properties;
     private final Duration timeout;
-    private final Clock clock;
     private final ProviderHttp http;
 
-    private final Object tokenLock = new Object();
-    private volatile Token token;
+    private final MvolaTokens tokens;
 
     MvolaStatusClient(PaysyncProperties paysync, MvolaProperties properties, Clock clock) {
         this.properties = properties;
         this.timeout = properties.timeout();
-        this.clock = clock;
         this.http = new ProviderHttp(paysync.provider(MvolaCallbackMapper.PROVIDER).baseUrl(), timeout);
+        this.tokens = new MvolaTokens(http, properties, clock);
     }
 
     @Override
@@ -111,15 +104,15 @@ public class MvolaStatusClient implements StatusClient {
         }
         URI uri = http.uri(STATUS_PATH + URLEncoder.encode(correlationId, StandardCharsets.UTF_8), INVALID_BASE_URL);
 
-        Token used = token();
+        MvolaTokens.Token used = tokens.token();
         Response response = http.send(statusRequest(uri, used), STATUS_API);
         if (response.status() == 401) {
-            dropToken(used);
-            used = token();
+            tokens.drop(used);
+            used = tokens.token();
             response = http.send(statusRequest(uri, used), STATUS_API);
             if (response.status() == 401) {
-                dropToken(used);
-                throw new NoAnswer(rejectsCredentials(response.body()) ? CREDENTIALS_REJECTED
+                tokens.drop(used);
+                throw new NoAnswer(MvolaTokens.rejectsCredentials(response.body()) ? CREDENTIALS_REJECTED
                         : "MVola refused a new token: HTTP 401");
             }
         }
@@ -133,8 +126,8 @@ public class MvolaStatusClient implements StatusClient {
             throw new NoAnswer("MVola answered HTTP " + code);
         }
         if (code >= 400) {
-            throw new NoAnswer(rejectsCredentials(raw) ? CREDENTIALS_REJECTED
-                    : "MVola refused the check: HTTP " + code + error(raw));
+            throw new NoAnswer(MvolaTokens.rejectsCredentials(raw) ? CREDENTIALS_REJECTED
+                    : "MVola refused the check: HTTP " + code + MvolaTokens.error(raw));
         }
         if (code < 200 || code > 299) {
             throw new NoAnswer("MVola answered HTTP " + code);
@@ -142,7 +135,7 @@ public class MvolaStatusClient implements StatusClient {
         try {
             JsonNode body = ProviderHttp.object(raw);
             if (body.has("fault")) {
-                throw new NoAnswer(rejectsCredentials(raw) ? CREDENTIALS_REJECTED : "MVola answered a fault");
+                throw new NoAnswer(MvolaTokens.rejectsCredentials(raw) ? CREDENTIALS_REJECTED : "MVola answered a fault");
             }
             return new StatusAnswer.Known(
                     MvolaCallbackMapper.statusAnswer(body, payment.merchantReference(), correlationId), raw);
@@ -151,19 +144,10 @@ public class MvolaStatusClient implements StatusClient {
         }
     }
 
-    private HttpRequest statusRequest(URI uri, Token token) throws NoAnswer {
+    private HttpRequest statusRequest(URI uri, MvolaTokens.Token token) throws NoAnswer {
         try {
-            return HttpRequest.newBuilder(uri)
-                    .timeout(timeout)
-                    .header("Authorization", "Bearer " + token.value())
-                    .header("Version", API_VERSION)
-                    .header("X-CorrelationID", UUID.randomUUID().toString())
-                    .header("UserLanguage", USER_LANGUAGE)
-                    .header("UserAccountIdentifier", "msisdn;" + properties.partnerMsisdn().strip())
-                    .header("partnerName", properties.partnerName().strip())
+            return tokens.headers(HttpRequest.newBuilder(uri).timeout(timeout), token)
                     .header("Content-Type", "application/json")
-                    .header("Cache-Control", "no-cache")
-                    .header("Accept", "application/json")
                     .GET()
                     .build();
         } catch (IllegalArgumentException e) {
@@ -172,110 +156,4 @@ public class MvolaStatusClient implements StatusClient {
         }
     }
 
-    /** The cached token while it is fresh; otherwise one fetched by a single thread, the others waiting. */
-    private Token token() throws NoAnswer {
-        Token current = token;
-        if (current != null && current.freshAt(clock.instant())) {
-            return current;
-        }
-        synchronized (tokenLock) {
-            current = token;
-            if (current != null && current.freshAt(clock.instant())) {
-                return current;
-            }
-            Token fetched = fetchToken();
-            token = fetched;
-            return fetched;
-        }
-    }
-
-    /** Forgets {@code used}, unless another thread has already replaced it. */
-    private void dropToken(Token used) {
-        synchronized (tokenLock) {
-            if (token == used) {
-                token = null;
-            }
-        }
-    }
-
-    private Token fetchToken() throws NoAnswer {
-        String credentials = properties.consumerKey().strip() + ":" + properties.consumerSecret().strip();
-        URI uri = http.uri(TOKEN_PATH, INVALID_BASE_URL);
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(uri)
-                    .timeout(timeout)
-                    .header("Authorization", "Basic "
-                            + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Cache-Control", "no-cache")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(TOKEN_FORM))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new NoAnswer("cannot build the MVola token request");
-        }
-        Instant asked = clock.instant();
-        Response response = http.send(request, TOKEN_ENDPOINT);
-        int code = response.status();
-        if (code == 401 || rejectsCredentials(response.body())) {
-            throw new NoAnswer(CREDENTIALS_REJECTED);
-        }
-        if (code >= 400 && code < 500) {
-            throw new NoAnswer("MVola refused the token request: HTTP " + code + error(response.body()));
-        }
-        if (code < 200 || code > 299) {
-            throw new NoAnswer("the MVola token endpoint answered HTTP " + code);
-        }
-        try {
-            JsonNode body = ProviderHttp.object(response.body());
-            String value = CallbackFields.string(body, "access_token");
-            if (value == null) {
-                throw new NoAnswer("MVola token answer without access_token");
-            }
-            var expiresIn = CallbackFields.decimal(body, "expires_in");
-            long seconds = expiresIn == null ? 0 : expiresIn.longValue();
-            Duration kept = Duration.ofSeconds(seconds).minus(TOKEN_MARGIN);
-            LOG.debug("MVola token obtained, valid for {} s", seconds);
-            return new Token(value, kept.isNegative() ? asked : asked.plus(kept));
-        } catch (CallbackRejectedException | ArithmeticException e) {
-            throw new NoAnswer("unreadable MVola token answer: " + e.getMessage());
-        }
-    }
-
-    /** {@code {"fault": {"code": 900901, …}}}: the token or the credentials are not accepted. */
-    private static boolean rejectsCredentials(String body) {
-        try {
-            JsonNode fault = ProviderHttp.object(body).path("fault");
-            return fault.isObject() && String.valueOf(INVALID_CREDENTIALS).equals(fault.path("code").asText());
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** {@code " (<errorCode>: <errorDescription>)"} of an MVola error body, shortened; empty when none. */
-    private static String error(String body) {
-        try {
-            JsonNode error = ProviderHttp.object(body);
-            String code = CallbackFields.text(error, "errorCode", "error");
-            String description = CallbackFields.text(error, "errorDescription", "error_description");
-            String text = code == null ? description : description == null ? code : code + ": " + description;
-            return text == null ? "" : " (" + ProviderHttp.shortened(text) + ")";
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
-
-    /** An access token and the instant from which it is renewed rather than used. */
-    private record Token(String value, Instant renewAt) {
-
-        boolean freshAt(Instant now) {
-            return now.isBefore(renewAt);
-        }
-
-        @Override
-        public String toString() {
-            return "Token[renewAt=" + renewAt + "]";
-        }
-    }
 }

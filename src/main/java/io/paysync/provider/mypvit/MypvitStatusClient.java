@@ -5,16 +5,11 @@ import static io.paysync.provider.CallbackFields.requiredText;
 import static io.paysync.provider.CallbackFields.string;
 import static io.paysync.provider.CallbackFields.text;
 
-import java.math.BigDecimal;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentStatus;
@@ -28,15 +23,12 @@ import io.paysync.provider.ProviderHttp.Response;
 import io.paysync.provider.ProviderHttp.Setting;
 import io.paysync.provider.ProviderHttp.Wording;
 import io.paysync.provider.ProviderSecrets;
-import io.paysync.provider.ProviderSecrets.Secret;
 import io.paysync.provider.StatusClient;
 import io.paysync.system.PaysyncProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.TransactionException;
 
 /**
  * MyPVit's Check Status API (PROVIDERS.md §1.4):
@@ -62,28 +54,18 @@ public class MypvitStatusClient implements StatusClient {
 
     static final String BASE_URL = MypvitProperties.PREFIX + "base-url";
     private static final String INVALID_BASE_URL = "invalid " + BASE_URL;
-    /** A secret is renewed this long before MyPVit says it expires. */
-    static final Duration RENEWAL_MARGIN = Duration.ofSeconds(60);
-    /** The lifetime the renew-secret document shows, when an answer carries none. */
-    static final Duration DEFAULT_SECRET_LIFETIME = Duration.ofSeconds(3600);
-
-    static final String AUTHENTICATION_FAILED = "AUTHENTICATION_FAILED";
+    static final Duration RENEWAL_MARGIN = MypvitSecret.RENEWAL_MARGIN;
+    static final Duration DEFAULT_SECRET_LIFETIME = MypvitSecret.DEFAULT_SECRET_LIFETIME;
+    static final String AUTHENTICATION_FAILED = MypvitSecret.AUTHENTICATION_FAILED;
     static final String TRANSACTION_NOT_FOUND = "TRANSACTION_NOT_FOUND";
     static final String NOT_FOUND_YET = "transaction not found yet";
 
     private static final Wording STATUS_CHECK = Wording.calling("status check", "status check");
-    private static final Wording SECRET_RENEWAL = Wording.calling("secret renewal", "secret renewal");
 
     private final MypvitProperties properties;
-    private final Clock clock;
     private final ProviderHttp http;
 
-    private final ProviderSecrets secrets;
-
-    /** Guards {@link #secret}: one check at a time in this JVM looks for a new secret. */
-    private final Object secretLock = new Object();
-    /** The secret in use here, a copy of the shared one. */
-    private Secret secret;
+    private final MypvitSecret secret;
 
     @Autowired
     public MypvitStatusClient(PaysyncProperties paysync, MypvitProperties properties, Clock clock,
@@ -99,9 +81,8 @@ public class MypvitStatusClient implements StatusClient {
     /** With an explicit base URL, sharing the secret through {@code secrets} (tests). */
     MypvitStatusClient(String baseUrl, MypvitProperties properties, Clock clock, ProviderSecrets secrets) {
         this.properties = properties;
-        this.clock = clock;
-        this.secrets = secrets;
         this.http = new ProviderHttp(baseUrl, properties.timeout());
+        this.secret = new MypvitSecret(http, properties, clock, secrets, INVALID_BASE_URL);
     }
 
     @Override
@@ -117,11 +98,11 @@ public class MypvitStatusClient implements StatusClient {
         }
         String transactionId = MypvitCallbackMapper.withoutDashes(payment.merchantReference());
         try {
-            String current = secret(null);
+            String current = secret.value(null);
             Response response = status(transactionId, current);
-            if (authenticationFailed(response)) {
-                response = status(transactionId, secret(current));
-                if (authenticationFailed(response)) {
+            if (MypvitSecret.authenticationFailed(response)) {
+                response = status(transactionId, secret.value(current));
+                if (MypvitSecret.authenticationFailed(response)) {
                     return unavailable(payment, "authentication failed again after renewing the secret (HTTP "
                             + response.status() + ")");
                 }
@@ -154,17 +135,12 @@ public class MypvitStatusClient implements StatusClient {
         return http.send(request, STATUS_CHECK);
     }
 
-    private static boolean authenticationFailed(Response response) {
-        return response.status() == 401 || response.status() == 403
-                || AUTHENTICATION_FAILED.equals(errorCode(response.body()));
-    }
-
     private StatusAnswer answer(Payment payment, String transactionId, Response response) {
         int code = response.status();
         if (code >= 500) {
             return unavailable(payment, "HTTP " + code);
         }
-        String error = errorCode(response.body());
+        String error = MypvitSecret.errorCode(response.body());
         if (code == 404 || TRANSACTION_NOT_FOUND.equals(error)) {
             return unavailable(payment, NOT_FOUND_YET);
         }
@@ -175,7 +151,7 @@ public class MypvitStatusClient implements StatusClient {
             return unavailable(payment, "error " + error);
         }
         try {
-            JsonNode body = parse(response.body(), "status check");
+            JsonNode body = MypvitSecret.parse(response.body(), "status check");
             String about = string(body, "merchant_reference_id", "merchantReferenceId");
             if (about != null && !about.equals(transactionId) && !about.equals(payment.merchantReference())) {
                 return unavailable(payment, "the answer is about another transaction");
@@ -209,102 +185,6 @@ public class MypvitStatusClient implements StatusClient {
         return message;
     }
 
-    // --- the X-Secret ---
-
-    /**
-     * A secret that is not about to expire and is not {@code refused} (null when none was): the one
-     * held here, else the shared one, else a new one — renewed once for all instances.
-     */
-    private String secret(String refused) throws NoAnswer {
-        synchronized (secretLock) {
-            if (!usable(secret, refused)) {
-                secret = null;
-                try {
-                    Secret stored = secrets.stored(MypvitCallbackMapper.PROVIDER);
-                    secret = usable(stored, refused) ? stored
-                            : secrets.renewUnless(MypvitCallbackMapper.PROVIDER, s -> usable(s, refused), this::renew);
-                } catch (DataAccessException | TransactionException e) {
-                    throw new NoAnswer("secret store unavailable: " + e.getClass().getSimpleName());
-                }
-            }
-            return secret.value();
-        }
-    }
-
-    /** True for a secret that is not {@code refused} and not within {@link #RENEWAL_MARGIN} of its expiry. */
-    private boolean usable(Secret candidate, String refused) {
-        return candidate != null && !candidate.value().equals(refused)
-                && clock.instant().isBefore(candidate.expiresAt().minus(RENEWAL_MARGIN));
-    }
-
-    /**
-     * A new secret from renew-secret; every secret renewed before is obsolete from then on. One whose
-     * lifetime is shorter than the margin serves the check that asked for it and is renewed on the next.
-     */
-    private Secret renew() throws NoAnswer {
-        String path = "/v2/" + encode(properties.renewUrlCode()) + "/renew-secret";
-        HttpRequest request = HttpRequest.newBuilder(http.uri(path, INVALID_BASE_URL))
-                .timeout(properties.timeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .POST(BodyPublishers.ofString("accountOperationCode=" + encode(properties.accountCode())
-                        + "&password=" + encode(properties.password())))
-                .build();
-        Response response = http.send(request, SECRET_RENEWAL);
-        if (!response.is2xx()) {
-            String error = errorCode(response.body());
-            throw new NoAnswer("secret renewal answered HTTP " + response.status()
-                    + (error == null ? "" : " " + error));
-        }
-        JsonNode body = parse(response.body(), "secret renewal");
-        String value;
-        Duration lifetime;
-        try {
-            value = string(body, "secret");
-            BigDecimal expiresIn = decimal(body, "expires_in");
-            lifetime = expiresIn == null ? DEFAULT_SECRET_LIFETIME : Duration.ofSeconds(expiresIn.longValue());
-        } catch (CallbackRejectedException e) {
-            throw new NoAnswer("secret renewal: malformed answer: " + e.getMessage());
-        }
-        if (value == null || value.isBlank()) {
-            throw new NoAnswer("secret renewal answered without a secret");
-        }
-        if (value.length() > ProviderSecrets.MAX_LENGTH) {
-            throw new NoAnswer("secret renewal answered a secret longer than " + ProviderSecrets.MAX_LENGTH
-                    + " characters");
-        }
-        log.debug("MyPVit secret renewed for {}", lifetime);
-        return new Secret(value, clock.instant().plus(lifetime));
-    }
-
-    // --- HTTP and JSON ---
-
-    private static JsonNode parse(String body, String what) throws NoAnswer {
-        JsonNode node;
-        try {
-            node = body.isBlank() ? null : CallbackFields.parse(body);
-        } catch (JacksonException e) {
-            throw new NoAnswer(what + ": malformed JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw new NoAnswer(what + ": a JSON object was expected");
-        }
-        return node;
-    }
-
-    /** The {@code error} of a MyPVit error body ({@code {"error":"AUTHENTICATION_FAILED",…}}), or null. */
-    private static String errorCode(String body) {
-        if (body.isBlank()) {
-            return null;
-        }
-        try {
-            JsonNode error = CallbackFields.parse(body).path("error");
-            return error.isTextual() && ProviderHttp.codeLike(error.asText()) ? error.asText() : null;
-        } catch (JacksonException e) {
-            return null;
-        }
-    }
-
     /** A reference usable as one (printable ASCII, 1–100 characters), or null. */
     private static String optionalReference(String value) {
         if (value == null) {
@@ -318,7 +198,7 @@ public class MypvitStatusClient implements StatusClient {
     }
 
     private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return MypvitSecret.encode(value);
     }
 
     private static StatusAnswer unavailable(Payment payment, String reason) {

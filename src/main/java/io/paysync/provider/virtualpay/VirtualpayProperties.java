@@ -3,6 +3,7 @@ package io.paysync.provider.virtualpay;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -21,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                    {@code /virtualpay/CheckTransactionStatus}, where the other retail endpoints live
  *                    (PROVIDERS.md §4.2 [I]) — hence the default, and this setting
  * @param timeout     how long one status call may take before the answer counts as unavailable
+ * @param generatePath the path of GenerateVirtualAccountNumber under the base URL (retail,
+ *                    {@code /virtualpay/GenerateVirtualAccountNumber}, PROVIDERS.md §4.3)
  */
 @ConfigurationProperties("paysync.providers.virtualpay")
 public record VirtualpayProperties(
@@ -28,7 +31,8 @@ public record VirtualpayProperties(
         String channelCode,
         String apiKey,
         @DefaultValue(DEFAULT_STATUS_PATH) String statusPath,
-        @DefaultValue("PT10S") Duration timeout) {
+        @DefaultValue("PT10S") Duration timeout,
+        @DefaultValue(DEFAULT_GENERATE_PATH) String generatePath) {
 
     static final String PREFIX = "paysync.providers.virtualpay.";
     static final String MERCHANT_ID = PREFIX + "merchant-id";
@@ -36,10 +40,18 @@ public record VirtualpayProperties(
     static final String STATUS_PATH = PREFIX + "status-path";
 
     static final String DEFAULT_STATUS_PATH = "/virtualpay/CheckTransactionStatus";
+    static final String DEFAULT_GENERATE_PATH = "/virtualpay/GenerateVirtualAccountNumber";
+    static final String GENERATE_PATH = PREFIX + "generate-path";
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The same defaults when built without Spring (tests). */
+    @ConstructorBinding
     public VirtualpayProperties {
+        if (blank(generatePath)) {
+            generatePath = DEFAULT_GENERATE_PATH;
+        } else if (!generatePath.startsWith("/")) {
+            generatePath = "/" + generatePath;
+        }
         if (blank(statusPath)) {
             statusPath = DEFAULT_STATUS_PATH;
         } else if (!statusPath.startsWith("/")) {
@@ -50,11 +62,17 @@ public record VirtualpayProperties(
         }
     }
 
+    /** The status-check settings only (tests). */
+    public VirtualpayProperties(String merchantId, String channelCode, String apiKey, String statusPath,
+            Duration timeout) {
+        this(merchantId, channelCode, apiKey, statusPath, timeout, null);
+    }
+
     @Override
     public String toString() {
         return "VirtualpayProperties[merchantId=" + merchantId + ", channelCode=" + channelCode
                 + ", apiKey=" + (blank(apiKey) ? "<not set>" : "******")
-                + ", statusPath=" + statusPath + ", timeout=" + timeout + "]";
+                + ", statusPath=" + statusPath + ", timeout=" + timeout + ", generatePath=" + generatePath + "]";
     }
 
     static boolean blank(String value) {
