@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
@@ -87,6 +88,29 @@ class MetricsTests extends PaysyncHttpTestSupport {
         // the counters after a commit may trail the row by a moment: wait for them, then insist on exactly
         await().atMost(SETTLED).until(() -> deltas(before, scrape(), series).equals(expected));
         assertThat(deltas(before, scrape(), series)).isEqualTo(expected);
+    }
+
+    @Test
+    void deliveryLatencyRunsFromTheSettlingCallbackBeingReceived() throws Exception {
+        String reference = unique("LAT");
+        assertThat(http.json("POST", "/callbacks/mypvit", mypvit("PAY" + reference, reference, "SUCCESS", "200"))
+                .statusCode()).isEqualTo(200);
+        outboxStatus("mypvit:" + reference + ":SUCCESS");
+
+        OffsetDateTime received = jdbc.queryForObject(
+                "SELECT received_at FROM callback_inbox WHERE provider = 'mypvit' AND body LIKE ?",
+                OffsetDateTime.class, "%\"" + reference + "\"%");
+        Map<String, Object> outbox = jdbc.queryForMap(
+                "SELECT received_at, created_at, delivered_at FROM outbox WHERE event_id = ?",
+                "mypvit:" + reference + ":SUCCESS");
+        // the timer's start is the callback's arrival, not the outbox row: received → delivered end to end
+        assertThat(instant(outbox.get("received_at"))).isEqualTo(received.toInstant());
+        assertThat(instant(outbox.get("received_at"))).isBeforeOrEqualTo(instant(outbox.get("created_at")));
+    }
+
+    private static Instant instant(Object timestamp) {
+        return timestamp instanceof OffsetDateTime odt ? odt.toInstant()
+                : ((java.sql.Timestamp) timestamp).toInstant();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentJson;
+import io.paysync.payment.PaymentUpdate;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
@@ -36,8 +37,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Metrics, counted once the outbox row is updated: {@code paysync.downstream.deliveries} (tags
  * {@code provider}, {@code outcome}: delivered, failed — to be retried — or dead) and the timer
- * {@code paysync.delivery.latency} (tag {@code provider}: from the outbox row being written, in
- * the transaction that settled the payment, to its delivery; retries and replays included).
+ * {@code paysync.delivery.latency} (tag {@code provider}: from the callback or status answer that
+ * settled the payment being received, {@code outbox.received_at}, to its delivery; retries and
+ * replays included; rows written without a receive time count from their own creation).
  *
  * <p>Claims are leases ({@code lease_until}), taken by a conditional UPDATE: one sender per row
  * at a time, across threads and instances; a sender that dies loses its lease, and the row is
@@ -53,7 +55,7 @@ public class Outbox {
     static final String OUTBOX_ID = "paysyncOutboxId";
     static final String EVENT_ID = "paysyncEventId";
     static final String ATTEMPTS = "paysyncAttempts";
-    static final String CREATED_AT = "paysyncOutboxCreatedAt";
+    static final String RECEIVED_AT = "paysyncOutboxReceivedAt";
     static final Duration LEASE = Duration.ofMinutes(2);
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -72,7 +74,7 @@ public class Outbox {
     }
 
     /** One claimed row. */
-    public record Event(long id, String eventId, String payload, int attempts, Instant createdAt) {
+    public record Event(long id, String eventId, String payload, int attempts, Instant receivedAt) {
 
         /** The provider, from the event id {@code <provider>:<merchantReference>:<status>}. */
         String provider() {
@@ -88,14 +90,17 @@ public class Outbox {
     public void write(Exchange exchange) throws JsonProcessingException, InvalidPayloadException {
         Payment payment = exchange.getMessage().getMandatoryBody(Payment.class);
         OffsetDateTime now = utc(clock.instant());
+        Instant receivedAt = exchange.getProperty(PaymentUpdate.RECEIVED_AT, Instant.class);
         int written = jdbc.update("""
-                INSERT INTO outbox (event_id, payment_id, payload, status, attempts, next_attempt_at, created_at)
-                VALUES (:eventId, :paymentId, :payload, 'PENDING', 0, :now, :now)
+                INSERT INTO outbox (event_id, payment_id, payload, status, attempts, next_attempt_at, created_at,
+                    received_at)
+                VALUES (:eventId, :paymentId, :payload, 'PENDING', 0, :now, :now, :receivedAt)
                 ON CONFLICT DO NOTHING""",
                 new MapSqlParameterSource("eventId", payment.eventId())
                         .addValue("paymentId", payment.id())
                         .addValue("payload", json.writeValueAsString(PaymentJson.event(payment)))
-                        .addValue("now", now));
+                        .addValue("now", now)
+                        .addValue("receivedAt", receivedAt == null ? now : utc(receivedAt)));
         if (written == 0) {
             log.warn("Outbox already holds event {}; not written twice", payment.eventId());
         }
@@ -108,11 +113,11 @@ public class Outbox {
                 .addValue("limit", settings.batchSize())
                 .addValue("leaseUntil", utc(now.plus(LEASE)));
         List<Event> candidates = jdbc.query("""
-                SELECT id, event_id, payload, attempts, created_at FROM outbox
+                SELECT id, event_id, payload, attempts, COALESCE(received_at, created_at) AS received_at FROM outbox
                 WHERE status = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
                 ORDER BY id LIMIT :limit""", params,
                 (rs, n) -> new Event(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"),
-                        rs.getInt("attempts"), rs.getObject("created_at", OffsetDateTime.class).toInstant()));
+                        rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant()));
         List<Event> claimed = new ArrayList<>(candidates.size());
         for (Event event : candidates) {
             int taken = jdbc.update("""
@@ -132,7 +137,7 @@ public class Outbox {
         exchange.setProperty(OUTBOX_ID, event.id());
         exchange.setProperty(EVENT_ID, event.eventId());
         exchange.setProperty(ATTEMPTS, event.attempts());
-        exchange.setProperty(CREATED_AT, event.createdAt());
+        exchange.setProperty(RECEIVED_AT, event.receivedAt());
         PaymentMdc.name(exchange, event.provider(), event.merchantReference());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -153,13 +158,13 @@ public class Outbox {
         String provider = exchange.getProperty(PaymentMdc.PROVIDER, String.class);
         count(provider, "delivered");
         Timer.builder("paysync.delivery.latency")
-                .description("From the outbox row being written (payment settled) to its downstream delivery")
+                .description("From the callback or status answer that settled the payment to its downstream delivery")
                 .tag("provider", provider)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofHours(1))
                 .register(registry)
-                .record(Duration.between(exchange.getProperty(CREATED_AT, Instant.class), now));
+                .record(Duration.between(exchange.getProperty(RECEIVED_AT, Instant.class), now));
     }
 
     private void count(String provider, String outcome) {
