@@ -29,6 +29,7 @@ class RouteIdsTests extends PaysyncHttpTestSupport {
             "merchant-api-kyc",
             "merchant-api-payment",
             "merchant-api-payments",
+            "merchant-api-schema",
             "payment-pipeline",
             "payment-pipeline-apply",
             "payment-pipeline-recovery",
