@@ -37,17 +37,20 @@ class QuartzCluster {
         String name = "paysync-" + UUID.randomUUID();
         DBConnectionManager.getInstance().addConnectionProvider(name, new SpringConnections(dataSource));
         QuartzComponent quartz = new QuartzComponent();
-        quartz.setProperties(Map.of(
-                "org.quartz.scheduler.instanceName", "paysync",
-                "org.quartz.scheduler.instanceId", "AUTO",
-                "org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool",
-                "org.quartz.threadPool.threadCount", "2",
-                "org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX",
-                "org.quartz.jobStore.driverDelegateClass", delegate(dataSource).getName(),
-                "org.quartz.jobStore.dataSource", name,
-                "org.quartz.jobStore.tablePrefix", "qrtz_",
-                "org.quartz.jobStore.isClustered", "true",
-                "org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_INTERVAL_MS)));
+        quartz.setProperties(Map.ofEntries(
+                Map.entry("org.quartz.scheduler.instanceName", "paysync"),
+                Map.entry("org.quartz.scheduler.instanceId", "AUTO"),
+                Map.entry("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool"),
+                Map.entry("org.quartz.threadPool.threadCount", "2"),
+                Map.entry("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX"),
+                Map.entry("org.quartz.jobStore.driverDelegateClass", delegate(dataSource).getName()),
+                Map.entry("org.quartz.jobStore.dataSource", name),
+                Map.entry("org.quartz.jobStore.tablePrefix", "qrtz_"),
+                Map.entry("org.quartz.jobStore.isClustered", "true"),
+                Map.entry("org.quartz.jobStore.clusterCheckinInterval", String.valueOf(CHECKIN_INTERVAL_MS)),
+                // a fire more than 2 s late (the instance holding the trigger died, a run took longer
+                // than the period) is a misfire: run once now, not once per missed fire time
+                Map.entry("org.quartz.jobStore.misfireThreshold", "2000")));
         return quartz;
     }
 
