@@ -82,11 +82,16 @@ class FaultSuiteIT {
         return prefix + UUID.randomUUID().toString().substring(0, 6).toUpperCase() + i;
     }
 
-    private static void record(Books books) {
+    /**
+     * Books a drill and asserts nothing was lost. {@code interrupted} is how many deliveries the fault
+     * could cut between the send and its record (an instance sends one event at a time): each may be
+     * sent once more, with the same eventId (CONTRACT §4), and no other duplicate is allowed.
+     */
+    private static void record(Books books, int interrupted) {
         TABLE.add(books.row());
         System.out.println(Books.HEADER + "\n" + books.row());
         assertThat(books.lost()).as("acknowledged but never delivered").isZero();
-        assertThat(books.duplicates()).as("events delivered more than once").isZero();
+        assertThat(books.duplicates()).as("events delivered more than once").isLessThanOrEqualTo(interrupted);
         assertThat(books.stored()).as("acknowledged callbacks in the inbox").isEqualTo(books.acknowledged());
         assertThat(books.settled()).as("acknowledged callbacks settled").isEqualTo(books.acknowledged());
     }
@@ -154,7 +159,7 @@ class FaultSuiteIT {
 
                 awaitDelivered(providers, downstream);
                 record(books("2 instances, SIGKILL + SIGTERM", providers, downstream,
-                        "restart " + restartTook + ", SIGTERM exit " + millis(stopTook) + "; " + fires));
+                        "restart " + restartTook + ", SIGTERM exit " + millis(stopTook) + "; " + fires), 1);
             } finally {
                 a.close();
                 b.close();
@@ -237,7 +242,7 @@ class FaultSuiteIT {
             awaitDelivered(providers, downstream);
             record(books("PostgreSQL stopped ~8 s", providers, downstream, String.format(
                     "%d answered during outage, all 503; readiness DOWN; first 200 %s after restart",
-                    duringOutage.size(), millis(recovered))));
+                    duringOutage.size(), millis(recovered))), 1);
             assertThat(unavailable).isPositive();
         }
     }
@@ -274,7 +279,7 @@ class FaultSuiteIT {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     FaultDrills.metric(paysync, "paysync_downstream_backlog") == 0);
             record(books("downstream 503 for 20 s", providers, downstream, String.format(
-                    "backlog peak %d, %d attempts refused, drained in %s", peak.get(), downstream.refused(), drained)));
+                    "backlog peak %d, %d attempts refused, drained in %s", peak.get(), downstream.refused(), drained)), 0);
         }
     }
 
