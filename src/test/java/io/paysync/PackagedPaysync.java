@@ -34,10 +34,13 @@ record PackagedPaysync(Process process, int publicPort, int operationsPort, Path
                 "--paysync.http.port=" + publicPort,
                 "--paysync.http.host=127.0.0.1",
                 "--server.port=" + operationsPort,
-                "--paysync.api.key=" + API_KEY,
-                // no MyPVit status API here to confirm the callback with
-                "--paysync.providers.mypvit.confirm-callbacks=false"));
-        command.addAll(List.of(extraArguments));
+                "--paysync.api.key=" + API_KEY));
+        List<String> extra = List.of(extraArguments);
+        // no MyPVit status API here to confirm the callback with, unless the test brings one
+        if (extra.stream().noneMatch(argument -> argument.startsWith("--paysync.providers.mypvit.confirm-callbacks="))) {
+            command.add("--paysync.providers.mypvit.confirm-callbacks=false");
+        }
+        command.addAll(extra);
         Process process = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)

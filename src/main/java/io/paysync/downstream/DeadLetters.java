@@ -15,8 +15,9 @@ import org.springframework.stereotype.Component;
  * {@code paysync.downstream.max-attempts} times, listed and replayed by an operator. A replay
  * puts the row back to PENDING with the same event id; the {@code downstream} route sends it.
  *
- * <p>Metrics: {@code paysync.downstream.dead.letters} (gauge, counted in the database when
- * scraped, so every instance reports the cluster's number) and {@code paysync.downstream.replays}
+ * <p>Metrics: {@code paysync.downstream.dead.letters} and
+ * {@code paysync.downstream.backlog} (gauges, counted in the database when scraped, so every
+ * instance reports the cluster's number) and {@code paysync.downstream.replays}
  * (dead letters put back, tag {@code mode}: single or bulk).
  */
 @Component
@@ -32,6 +33,9 @@ public class DeadLetters {
         this.outbox = outbox;
         Gauge.builder("paysync.downstream.dead.letters", outbox, Outbox::deadCount)
                 .description("Downstream events parked as dead letters (outbox rows DEAD)")
+                .register(registry);
+        Gauge.builder("paysync.downstream.backlog", outbox, Outbox::backlog)
+                .description("Downstream events waiting for delivery (outbox rows PENDING: new or being retried)")
                 .register(registry);
         this.singleReplays = replays(registry, "single");
         this.bulkReplays = replays(registry, "bulk");

@@ -241,6 +241,13 @@ public class Outbox {
         return count == null ? 0 : count;
     }
 
+    /** Events waiting for delivery now (the {@code paysync.downstream.backlog} gauge). */
+    public long backlog() {
+        Long count = jdbc.getJdbcOperations().queryForObject("SELECT COUNT(*) FROM outbox WHERE status = 'PENDING'",
+                Long.class);
+        return count == null ? 0 : count;
+    }
+
     /**
      * Puts one dead letter back for delivery: PENDING, no attempts, due now, no lease; the event
      * id stays, so consumers can de-duplicate. False when the row is not (or no longer) DEAD.

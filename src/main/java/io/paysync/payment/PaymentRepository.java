@@ -180,6 +180,15 @@ public class PaymentRepository {
     }
 
     /** Claims one open payment for an immediate check (false when someone else holds it). */
+    /** A claimed payment that was not checked (its provider was busy): lease released, due again at nextCheckAt. */
+    public void release(long id, Instant nextCheckAt) {
+        jdbc.update("""
+                UPDATE payment SET check_lease_until = NULL,
+                    next_check_at = CASE WHEN status = 'PENDING' THEN :next ELSE next_check_at END
+                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')""",
+                new MapSqlParameterSource("id", id).addValue("next", utc(nextCheckAt)));
+    }
+
     public boolean claimNow(long id, Instant now, Instant leaseUntil) {
         return jdbc.update("""
                 UPDATE payment SET check_lease_until = :lease

@@ -45,5 +45,12 @@ public interface StatusClient {
         /** No answer to rely on (network, timeout, 5xx, provider refusal): check again later. */
         record Unavailable(String reason) implements StatusAnswer {
         }
+
+        /**
+         * The provider was not asked: paysync already runs as many checks of it as it allows (a slow
+         * provider). Not an attempt; the payment is checked again shortly.
+         */
+        record Busy(String reason) implements StatusAnswer {
+        }
     }
 }

@@ -46,7 +46,7 @@ class ProviderGuard {
         CircuitBreaker breaker = breakers.computeIfAbsent(provider, ProviderGuard::breaker);
         Bulkhead bulkhead = bulkheads.computeIfAbsent(provider, ProviderGuard::bulkhead);
         if (!bulkhead.tryAcquirePermission()) {
-            return new StatusAnswer.Unavailable("busy: " + MAX_CONCURRENT_CHECKS + " checks of " + provider
+            return new StatusAnswer.Busy("busy: " + MAX_CONCURRENT_CHECKS + " checks of " + provider
                     + " already running");
         }
         try {

@@ -43,6 +43,12 @@ class Reconciler {
     static final String HAND_OFF = CallbackInbox.HAND_OFF;
     /** How long a claimed payment is held for its check before another checker may take it. */
     static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * A payment whose check was not made because its provider was busy is due again after this (or
+     * after {@code interval} if shorter): not an attempt (its backoff does not grow), and behind the
+     * payments of other providers due now.
+     */
+    static final Duration BUSY_RETRY = Duration.ofSeconds(2);
 
     private final PaymentRepository payments;
     private final CallbackInbox inbox;
@@ -118,6 +124,10 @@ class Reconciler {
         } else if (answer instanceof StatusAnswer.Known) {
             count(payment.provider(), "pending");
             rescheduled(payment, now);
+        } else if (answer instanceof StatusAnswer.Busy) {
+            count(payment.provider(), "busy");
+            Duration interval = settings.reconciliation().interval();
+            payments.release(payment.id(), now.plus(interval.compareTo(BUSY_RETRY) < 0 ? interval : BUSY_RETRY));
         } else if (answer instanceof StatusAnswer.Unavailable unavailable) {
             count(payment.provider(), "unavailable");
             log.info("Status check of {} payment {} got no answer: {}", payment.provider(),

@@ -119,8 +119,8 @@ class ProviderGuardTests {
             StatusAnswer third = guard.guard("slowpay", () -> PENDING);
             StatusAnswer other = guard.guard("otherpay", () -> PENDING);
 
-            assertThat(third).isInstanceOfSatisfying(StatusAnswer.Unavailable.class,
-                    unavailable -> assertThat(unavailable.reason()).contains("busy"));
+            assertThat(third).isInstanceOfSatisfying(StatusAnswer.Busy.class,
+                    busy -> assertThat(busy.reason()).contains("busy"));
             assertThat(other).isSameAs(PENDING);
             release.countDown();
             for (Future<?> future : slow) {
