@@ -36,7 +36,10 @@ record PackagedPaysync(Process process, int publicPort, int operationsPort, Path
                 "--server.port=" + operationsPort,
                 "--paysync.api.key=" + API_KEY,
                 // no MyPVit status API here to confirm the callback with
-                "--paysync.providers.mypvit.confirm-callbacks=false"));
+                "--paysync.providers.mypvit.confirm-callbacks=false",
+                // no provider credentials: sandbox mode, but without the demo's background payments,
+                // which the tests' counters and route reloads would see
+                "--paysync.sandbox.demo-on-start=false"));
         command.addAll(List.of(extraArguments));
         Process process = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
