@@ -89,7 +89,9 @@ final class FaultDrills {
                 "--paysync.downstream.poll-period-ms=200",
                 "--paysync.pipeline.recovery-after=PT3S",
                 "--paysync.pipeline.recovery-period-ms=1000",
-                "--paysync.reconciliation.cron=* * * * * ?");
+                "--paysync.reconciliation.cron=* * * * * ?",
+                // the drills bring their own provider stubs: never the in-process simulators
+                "--paysync.sandbox.enabled=false");
     }
 
     static final String OPS_PASSWORD = "drill-ops";

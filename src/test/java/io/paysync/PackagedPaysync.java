@@ -34,7 +34,10 @@ record PackagedPaysync(Process process, int publicPort, int operationsPort, Path
                 "--paysync.http.port=" + publicPort,
                 "--paysync.http.host=127.0.0.1",
                 "--server.port=" + operationsPort,
-                "--paysync.api.key=" + API_KEY));
+                "--paysync.api.key=" + API_KEY,
+                // no provider credentials: sandbox mode, but without the demo's background payments,
+                // which the tests' counters and route reloads would see
+                "--paysync.sandbox.demo-on-start=false"));
         List<String> extra = List.of(extraArguments);
         // no MyPVit status API here to confirm the callback with, unless the test brings one
         if (extra.stream().noneMatch(argument -> argument.startsWith("--paysync.providers.mypvit.confirm-callbacks="))) {
