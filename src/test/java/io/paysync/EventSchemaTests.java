@@ -1,8 +1,11 @@
 package io.paysync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -29,8 +33,8 @@ class EventSchemaTests extends PaysyncHttpTestSupport {
     static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(BASE, "classpath:schema/")));
     static final SchemaValidatorsConfig FORMATS = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-    static final JsonSchema EVENT = FACTORY.getSchema(com.networknt.schema.SchemaLocation.of(BASE + "payment-finalized.json"), FORMATS);
-    static final JsonSchema PAYMENT = FACTORY.getSchema(com.networknt.schema.SchemaLocation.of(BASE + "payment.json"), FORMATS);
+    static final JsonSchema EVENT = FACTORY.getSchema(SchemaLocation.of(BASE + "payment-finalized.json"), FORMATS);
+    static final JsonSchema PAYMENT = FACTORY.getSchema(SchemaLocation.of(BASE + "payment.json"), FORMATS);
 
     @Test
     void everyEventThePipelineWroteValidates() throws Exception {
@@ -131,7 +135,7 @@ class EventSchemaTests extends PaysyncHttpTestSupport {
         for (String name : List.of("payment.json", "payment-finalized.json", "asyncapi.yaml")) {
             HttpResponse<String> served = http.api("GET", "/api/schema/" + name, null);
             assertThat(served.statusCode()).as(name).isEqualTo(200);
-            assertThat(served.body()).isEqualTo(SchemaApiText.of(name));
+            assertThat(served.body()).isEqualTo(shipped(name));
         }
         assertThat(http.api("GET", "/api/schema/payment.json", null).headers().firstValue("Content-Type"))
                 .hasValue("application/schema+json");
@@ -141,7 +145,7 @@ class EventSchemaTests extends PaysyncHttpTestSupport {
         assertThat(unknown.body()).contains("payment-finalized.json");
         assertThat(http.api("GET", "/api/schema/..%2Fapplication.yaml", null).statusCode()).isEqualTo(404);
 
-        JsonNode asyncapi = new ObjectMapper(new YAMLFactory()).readTree(SchemaApiText.of("asyncapi.yaml"));
+        JsonNode asyncapi = new ObjectMapper(new YAMLFactory()).readTree(shipped("asyncapi.yaml"));
         assertThat(asyncapi.get("asyncapi").asText()).isEqualTo("3.0.0");
         JsonNode message = asyncapi.at("/components/messages/paymentFinalized");
         assertThat(message.get("name").asText()).isEqualTo("payment.finalized");
@@ -153,17 +157,16 @@ class EventSchemaTests extends PaysyncHttpTestSupport {
     }
 
     private void awaitFlag(String provider, String reference, String flag) {
-        org.awaitility.Awaitility.await().atMost(SETTLED).until(() ->
+        await().atMost(SETTLED).until(() ->
                 json.readTree(http.api("GET", "/api/payments/" + provider + "/" + reference, null).body())
                         .get("flags").toString().contains(flag));
     }
 
-    /** The documents as shipped on the classpath. */
-    static final class SchemaApiText {
-        static String of(String name) throws Exception {
-            try (var in = EventSchemaTests.class.getResourceAsStream("/schema/" + name)) {
-                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            }
+    /** A document as shipped on the classpath. */
+    private static String shipped(String name) throws Exception {
+        try (InputStream in = EventSchemaTests.class.getResourceAsStream("/schema/" + name)) {
+            assertThat(in).as("schema/%s on the classpath", name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

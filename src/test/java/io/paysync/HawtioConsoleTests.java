@@ -2,17 +2,11 @@ package io.paysync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Base64;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Hawtio and its Jolokia bridge on the operations port (issue 7): only the ops user gets in, Hawtio
@@ -21,64 +15,47 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 class HawtioConsoleTests extends PaysyncHttpTestSupport {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    @LocalServerPort
-    int operationsPort;
-
     /** Tests give every CamelContext its own name, and several live in the test JVM. */
     String route(String id) {
         return "org.apache.camel:context=" + camel.getManagementName() + ",type=routes,name=%22" + id + "%22";
     }
 
-    HttpRequest.Builder request(String path, boolean asOps) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operationsPort + path))
-                .timeout(Duration.ofSeconds(20));
-        if (asOps) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString("ops:test-ops-password".getBytes(StandardCharsets.UTF_8)));
-        }
-        return request;
-    }
-
-    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     JsonNode jolokia(String path) throws Exception {
-        HttpResponse<String> response = send(request("/actuator/jolokia/" + path, true));
+        HttpResponse<String> response = asOps("/actuator/jolokia/" + path);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json.readTree(response.body());
     }
 
     @Test
     void theConsoleAndJolokiaAreClosedToAnonymousUsers() throws Exception {
-        assertThat(send(request("/actuator/hawtio/", false)).statusCode()).isEqualTo(401);
-        assertThat(send(request("/actuator/hawtio/jolokia/version", false)).statusCode()).isEqualTo(401);
-        assertThat(send(request("/actuator/jolokia/version", false)).statusCode()).isEqualTo(401);
+        assertThat(anonymous("/actuator/hawtio/").statusCode()).isEqualTo(401);
+        assertThat(anonymous("/actuator/hawtio/jolokia/version").statusCode()).isEqualTo(401);
+        assertThat(anonymous("/actuator/jolokia/version").statusCode()).isEqualTo(401);
     }
 
     @Test
     void browsersAreSentToTheLoginPage() throws Exception {
-        HttpResponse<String> console = send(request("/actuator/hawtio/", false).header("Accept", "text/html"));
+        HttpResponse<String> console = send(operationsRequest("/actuator/hawtio/", null, null)
+                .header("Accept", "text/html"));
 
         assertThat(console.statusCode()).isEqualTo(302);
         assertThat(console.headers().firstValue("Location")).hasValueSatisfying(
                 location -> assertThat(location).endsWith("/login"));
-        assertThat(send(request("/login", false)).body()).contains("name=\"username\"", "name=\"_csrf\"");
+        assertThat(anonymous("/login").body()).contains("name=\"username\"", "name=\"_csrf\"");
     }
 
     @Test
     void hawtioRecognisesTheOpsUserThroughSpringSecurity() throws Exception {
-        HttpResponse<String> config = send(request("/actuator/hawtio/auth/config", true));
+        HttpResponse<String> config = asOps("/actuator/hawtio/auth/config");
         assertThat(config.body()).contains("Spring Security");
 
-        HttpResponse<String> user = send(request("/actuator/hawtio/user", true));
+        HttpResponse<String> user = asOps("/actuator/hawtio/user");
         assertThat(user.statusCode()).isEqualTo(200);
         assertThat(user.body().strip()).isEqualTo("\"ops\"");
 
         // Hawtio's own Jolokia path passes Hawtio's role check (hawtio.roles=ops) only when the
         // ops role reaches it through the JAAS login modules
-        HttpResponse<String> version = send(request("/actuator/hawtio/jolokia/version", true));
+        HttpResponse<String> version = asOps("/actuator/hawtio/jolokia/version");
         assertThat(version.statusCode()).isEqualTo(200);
         assertThat(json.readTree(version.body()).get("value").get("agent").asText()).isNotBlank();
     }
@@ -129,7 +106,7 @@ class HawtioConsoleTests extends PaysyncHttpTestSupport {
     void jolokiaWritesFromABrowserSessionNeedTheCsrfToken() throws Exception {
         String exec = "{\"type\":\"exec\",\"mbean\":\"" + route("callback-mypvit").replace("%22", "\\\"")
                 + "\",\"operation\":\"dumpRouteAsXml()\"}";
-        HttpResponse<String> withoutToken = send(request("/actuator/jolokia", true)
+        HttpResponse<String> withoutToken = send(opsRequest("/actuator/jolokia")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(exec)));
 
         assertThat(withoutToken.statusCode()).isEqualTo(403);

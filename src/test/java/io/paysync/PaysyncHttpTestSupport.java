@@ -97,14 +97,27 @@ public abstract class PaysyncHttpTestSupport {
     @LocalServerPort
     int operationsPort;
 
-    HttpResponse<String> operations(String path, String username, String password) throws Exception {
+    /** A request to the operations port, with HTTP Basic when a username is given. */
+    HttpRequest.Builder operationsRequest(String path, String username, String password) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operationsPort + path))
                 .timeout(Duration.ofSeconds(20));
         if (username != null) {
             request.header("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
+        return request;
+    }
+
+    HttpRequest.Builder opsRequest(String path) {
+        return operationsRequest(path, "ops", "test-ops-password");
+    }
+
+    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> operations(String path, String username, String password) throws Exception {
+        return send(operationsRequest(path, username, password));
     }
 
     HttpResponse<String> anonymous(String path) throws Exception {
@@ -112,7 +125,7 @@ public abstract class PaysyncHttpTestSupport {
     }
 
     HttpResponse<String> asOps(String path) throws Exception {
-        return operations(path, "ops", "test-ops-password");
+        return send(opsRequest(path));
     }
 
     // ---------------------------------------------------------------- payloads

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -48,7 +49,8 @@ class SchemaApi {
         documents.put("payment.json", "application/schema+json");
         documents.put("payment-finalized.json", "application/schema+json");
         documents.put("asyncapi.yaml", "application/yaml");
-        return Map.copyOf(documents);
+        // unmodifiable but ordered: the 404 lists the names as published
+        return Collections.unmodifiableMap(documents);
     }
 
     static String read(String name) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.camel.CamelContext;
@@ -73,7 +74,7 @@ class RoutesReload implements CamelContextConfiguration {
                 log.info("Reloaded {} route files from {} ({} routes)", files.size(), getFolder(), camel.getRoutes().size());
             } catch (Exception e) {
                 Set<String> broken = changed == null ? Set.of()
-                        : changed.stream().map(Resource::getLocation).collect(java.util.stream.Collectors.toSet());
+                        : changed.stream().map(Resource::getLocation).collect(Collectors.toSet());
                 log.warn("Cannot load the routes of {}: {}. The routes of the other files run again; fix the file"
                         + " and save it", broken, e.getMessage());
                 try {
