@@ -63,7 +63,7 @@ class MetricsTests extends PaysyncHttpTestSupport {
                 "paysync_payments_settled_total{provider=\"mypvit\",status=\"SUCCESS\"}",
                 "paysync_payments_settled_total{provider=\"virtualpay\",status=\"SUCCESS\"}",
                 "paysync_settlement_latency_seconds_count{provider=\"mypvit\"}",
-                "paysync_downstream_deliveries_total{outcome=\"delivered\",provider=\"mypvit\"}",
+                "paysync_downstream_deliveries_total{outcome=\"delivered\",provider=\"mypvit\",target=\"default\"}",
                 "paysync_delivery_latency_seconds_count{provider=\"mypvit\"}",
         };
         Map<String, Double> before = scrape();

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonMetaSchema;
@@ -72,6 +76,30 @@ class RouteSchemaTests {
         Set<ValidationMessage> messages = validate(RouteFiles.read(file));
 
         assertThat(messages).as("schema violations in %s:%n%s", file.getFileName(), messages).isEmpty();
+    }
+
+    /** The route examples of the README (YAML blocks that start with {@code - route:}). */
+    static List<String> readmeRoutes() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> routes = new ArrayList<>();
+        Matcher block = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        while (block.find()) {
+            String yaml = block.group(1).stripIndent();
+            if (yaml.startsWith("- route:")) {
+                routes.add(yaml);
+            }
+        }
+        return routes;
+    }
+
+    @Test
+    void readmeRouteExamplesObeyTheCamelYamlDslSchema() throws IOException {
+        List<String> examples = readmeRoutes();
+
+        assertThat(examples).as("route examples in README.md").isNotEmpty();
+        for (String example : examples) {
+            assertThat(validate(example)).as("schema violations in the README example:%n%s", example).isEmpty();
+        }
     }
 
     @Test

@@ -100,6 +100,7 @@ class DeadLetterApi {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("id", letter.id());
         item.put("eventId", letter.eventId());
+        item.put("target", letter.target());
         item.put("status", letter.status());
         item.put("attempts", letter.attempts());
         item.put("lastError", letter.lastError());

@@ -43,6 +43,10 @@ public class CallbackInbox {
     public static final String DUPLICATE = "paysyncDuplicate";
     /** Exchange property: true when the pipeline has work to do for this callback. */
     public static final String HAND_OFF = "paysyncHandOff";
+    /** Exchange property of the recovery route: the last inbox id it handed over in this run. */
+    static final String RECOVERY_CURSOR = "paysyncRecoveryAfterId";
+    /** Exchange property of the recovery route: the last batch was full, more may be waiting. */
+    static final String RECOVERY_MORE = "paysyncRecoveryMore";
 
     private static final int MAX_ERROR = 1000;
     private static final int RECOVERY_BATCH = 500;
@@ -55,10 +59,12 @@ public class CallbackInbox {
     private final Clock clock;
     private final PaysyncProperties.Pipeline pipeline;
     private final long maxBodySize;
+    private final InboxWriter writer;
 
     CallbackInbox(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json,
-            Clock clock, PaysyncProperties properties) {
+            Clock clock, PaysyncProperties properties, InboxWriter writer) {
         this.jdbc = jdbc;
+        this.writer = writer;
         this.transaction = new TransactionTemplate(transactions);
         this.separateTransaction = new TransactionTemplate(transactions);
         this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -69,8 +75,8 @@ public class CallbackInbox {
     }
 
     /**
-     * Records an accepted callback durably (committed when this returns). A callback whose
-     * delivery key was seen before is recorded as a DUPLICATE and not processed again.
+     * Records an accepted callback durably (committed when this returns; see {@link InboxWriter}). A
+     * callback whose delivery key was seen before is recorded as a DUPLICATE and not processed again.
      */
     public void record(Exchange exchange) {
         RawCallback callback = exchange.getProperty(CallbackMapper.RAW_CALLBACK, RawCallback.class);
@@ -82,22 +88,16 @@ public class CallbackInbox {
         }
         PaymentMdc.name(exchange, callback.provider(), mapped.update().merchantReference());
         String update = toJson(mapped.update());
-        Recorded recorded = transaction.execute(status -> {
-            long id = insert(callback, "ACCEPTED", 200, null, "RECEIVED", update);
-            if (mapped.deliveryKey() != null && !claimDeliveryKey(callback, mapped.deliveryKey(), id)) {
-                jdbc.update("UPDATE callback_inbox SET outcome = 'DUPLICATE', state = 'DONE' WHERE id = :id",
-                        new MapSqlParameterSource("id", id));
-                return new Recorded(id, true);
-            }
-            return new Recorded(id, false);
-        });
+        MapSqlParameterSource deliveryKey = mapped.deliveryKey() == null ? null
+                : new MapSqlParameterSource("provider", callback.provider()).addValue("key", mapped.deliveryKey())
+                        .addValue("now", utc(clock.instant()));
+        // committed together with the callbacks that arrived at the same time (group commit)
+        InboxWriter.Written recorded = writer.write(new InboxWriter.Entry(
+                row(callback, "ACCEPTED", 200, null, "RECEIVED", update), deliveryKey));
         exchange.setProperty(INBOX_ID, recorded.id());
         exchange.setProperty(DUPLICATE, recorded.duplicate());
         exchange.setProperty(HAND_OFF, !recorded.duplicate());
         exchange.getMessage().setBody(recorded.id());
-    }
-
-    private record Recorded(long id, boolean duplicate) {
     }
 
     /**
@@ -128,36 +128,28 @@ public class CallbackInbox {
         }
     }
 
-    private boolean claimDeliveryKey(RawCallback callback, String key, long inboxId) {
-        return jdbc.update("""
-                INSERT INTO callback_delivery_key (provider, delivery_key, inbox_id, created_at)
-                VALUES (:provider, :key, :inboxId, :now) ON CONFLICT DO NOTHING""",
-                new MapSqlParameterSource("provider", callback.provider()).addValue("key", key)
-                        .addValue("inboxId", inboxId).addValue("now", utc(clock.instant()))) == 1;
-    }
-
     private long insert(RawCallback callback, String outcome, int httpStatus, String reason, String state,
             String update) {
         GeneratedKeyHolder key = new GeneratedKeyHolder();
-        jdbc.update("""
-                INSERT INTO callback_inbox (provider, received_at, remote_address, method, query, headers, body,
-                    outcome, http_status, reason, state, payment_update)
-                VALUES (:provider, :receivedAt, :remote, :method, :query, :headers, :body,
-                    :outcome, :httpStatus, :reason, :state, :update)""",
-                new MapSqlParameterSource("provider", callback.provider())
-                        .addValue("receivedAt", utc(callback.receivedAt()))
-                        .addValue("remote", callback.remoteAddress())
-                        .addValue("method", truncate(callback.method(), 16))
-                        .addValue("query", truncate(Redaction.query(callback.query()), 2000))
-                        .addValue("headers", toJson(Redaction.headers(callback.headers())))
-                        .addValue("body", truncate(callback.body(), (int) Math.min(Integer.MAX_VALUE, maxBodySize)))
-                        .addValue("outcome", outcome)
-                        .addValue("httpStatus", httpStatus)
-                        .addValue("reason", reason)
-                        .addValue("state", state)
-                        .addValue("update", update),
-                key, new String[] {"id"});
+        jdbc.update(InboxWriter.INSERT_INBOX, row(callback, outcome, httpStatus, reason, state, update), key,
+                new String[] {"id"});
         return key.getKey().longValue();
+    }
+
+    private MapSqlParameterSource row(RawCallback callback, String outcome, int httpStatus, String reason,
+            String state, String update) {
+        return new MapSqlParameterSource("provider", callback.provider())
+                .addValue("receivedAt", utc(callback.receivedAt()))
+                .addValue("remote", callback.remoteAddress())
+                .addValue("method", truncate(callback.method(), 16))
+                .addValue("query", truncate(Redaction.query(callback.query()), 2000))
+                .addValue("headers", toJson(Redaction.headers(callback.headers())))
+                .addValue("body", truncate(callback.body(), (int) Math.min(Integer.MAX_VALUE, maxBodySize)))
+                .addValue("outcome", outcome)
+                .addValue("httpStatus", httpStatus)
+                .addValue("reason", reason)
+                .addValue("state", state)
+                .addValue("update", update);
     }
 
     /**
@@ -217,17 +209,29 @@ public class CallbackInbox {
         log.warn("Processing callback {} failed (it will be retried): {}", id, failure.toString());
     }
 
-    /** Accepted callbacks still unprocessed after {@code paysync.pipeline.recovery-after}, oldest first. */
-    public List<Long> unprocessed() {
-        return findUnprocessed(RECOVERY_BATCH);
+    /**
+     * The {@code find-unprocessed} step: the next batch of accepted callbacks still unprocessed after
+     * {@code paysync.pipeline.recovery-after}, oldest first, after those this run has handed over
+     * already ({@value #RECOVERY_CURSOR}); {@value #RECOVERY_MORE} tells the route whether the batch
+     * was full, so one run hands over every such callback, however many a burst left behind.
+     */
+    public List<Long> unprocessed(Exchange exchange) {
+        long after = exchange.getProperty(RECOVERY_CURSOR, 0L, Long.class);
+        List<Long> ids = findUnprocessed(after, RECOVERY_BATCH);
+        exchange.setProperty(RECOVERY_MORE, ids.size() >= RECOVERY_BATCH);
+        if (!ids.isEmpty()) {
+            exchange.setProperty(RECOVERY_CURSOR, ids.get(ids.size() - 1));
+        }
+        return ids;
     }
 
-    List<Long> findUnprocessed(int limit) {
+    List<Long> findUnprocessed(long afterId, int limit) {
         Instant before = clock.instant().minus(pipeline.recoveryAfter());
         return jdbc.queryForList("""
-                SELECT id FROM callback_inbox WHERE state = 'RECEIVED' AND received_at < :before
+                SELECT id FROM callback_inbox WHERE state = 'RECEIVED' AND received_at < :before AND id > :after
                 ORDER BY id LIMIT :limit""",
-                new MapSqlParameterSource("before", utc(before)).addValue("limit", limit), Long.class);
+                new MapSqlParameterSource("before", utc(before)).addValue("after", afterId).addValue("limit", limit),
+                Long.class);
     }
 
     private String toJson(Object value) {

@@ -27,6 +27,8 @@ public final class Redaction {
      */
     private static final Pattern MSISDN = Pattern.compile(
             "(?<![\\w+-])(\\+?)(2[2-6]\\d{8,11}|0[1-9]\\d{7,9})(?![\\w-])");
+    /** The fewest digits {@link #MSISDN} matches in a row (national: {@code 0}, a non-zero digit, 7 more). */
+    private static final int MIN_DIGITS = 9;
     private static final int KEEP_FIRST = 3;
     private static final int KEEP_LAST = 2;
 
@@ -41,6 +43,11 @@ public final class Redaction {
     public static String msisdns(String text) {
         if (text == null) {
             return null;
+        }
+        // every log line passes here: most hold no run of digits long enough to be a phone number,
+        // and a scan for one costs far less than the pattern's search (its look-behind at each position)
+        if (!hasDigitRun(text)) {
+            return text;
         }
         Matcher matcher = MSISDN.matcher(text);
         if (!matcher.find()) {
@@ -57,6 +64,18 @@ public final class Redaction {
         } while (matcher.find());
         matcher.appendTail(out);
         return out.toString();
+    }
+
+    private static boolean hasDigitRun(String text) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            run = c >= '0' && c <= '9' ? run + 1 : 0;
+            if (run == MIN_DIGITS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isSecret(String name) {

@@ -1,9 +1,11 @@
 package io.paysync.downstream;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +26,14 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The downstream outbox (CONTRACT §4). A final outcome is written here in the transaction that
@@ -56,25 +62,36 @@ public class Outbox {
     static final String EVENT_ID = "paysyncEventId";
     static final String ATTEMPTS = "paysyncAttempts";
     static final String RECEIVED_AT = "paysyncOutboxReceivedAt";
+    static final String TARGET = "paysyncTarget";
+    /** The endpoint URI of the claimed row's target, read by the {@code send-downstream} step. */
+    static final String TARGET_URI = "paysyncTargetUri";
+    /** Artemis duplicate detection: the broker drops a second message with the same value on an address. */
+    static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /** Exchange property of the {@code downstream} route: the last claim was a full batch, more may be due. */
+    static final String MORE = "paysyncOutboxMore";
     static final Duration LEASE = Duration.ofMinutes(2);
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
     private final Clock clock;
     private final PaysyncProperties.Downstream settings;
+    private final DownstreamTargets targets;
     private final MeterRegistry registry;
+    private final TransactionTemplate transaction;
 
     Outbox(NamedParameterJdbcTemplate jdbc, ObjectMapper json, Clock clock, PaysyncProperties properties,
-            MeterRegistry registry) {
+            DownstreamTargets targets, MeterRegistry registry, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.targets = targets;
+        this.transaction = new TransactionTemplate(transactions);
         this.registry = registry;
         this.json = json;
         this.clock = clock;
         this.settings = properties.downstream();
     }
 
-    /** One claimed row. */
-    public record Event(long id, String eventId, String payload, int attempts, Instant receivedAt) {
+    /** One claimed row: the event for one target. */
+    public record Event(long id, String eventId, String target, String payload, int attempts, Instant receivedAt) {
 
         /** The provider, from the event id {@code <provider>:<merchantReference>:<status>}. */
         String provider() {
@@ -86,56 +103,98 @@ public class Outbox {
         }
     }
 
-    /** The {@code write-outbox} step: the payment in the body has just become final. */
+    /**
+     * The {@code write-outbox} step: the payment in the body has just become final. One row per
+     * target that takes it (its filters); none when no target does.
+     */
     public void write(Exchange exchange) throws JsonProcessingException, InvalidPayloadException {
         Payment payment = exchange.getMessage().getMandatoryBody(Payment.class);
+        List<DownstreamTargets.Target> taking = targets.taking(payment);
+        if (taking.isEmpty()) {
+            log.info("No downstream target takes {} (paysync.downstream.targets filters); no event written",
+                    payment.eventId());
+            return;
+        }
         OffsetDateTime now = utc(clock.instant());
         Instant receivedAt = exchange.getProperty(PaymentUpdate.RECEIVED_AT, Instant.class);
-        int written = jdbc.update("""
-                INSERT INTO outbox (event_id, payment_id, payload, status, attempts, next_attempt_at, created_at,
-                    received_at)
-                VALUES (:eventId, :paymentId, :payload, 'PENDING', 0, :now, :now, :receivedAt)
-                ON CONFLICT DO NOTHING""",
-                new MapSqlParameterSource("eventId", payment.eventId())
-                        .addValue("paymentId", payment.id())
-                        .addValue("payload", json.writeValueAsString(PaymentJson.event(payment)))
-                        .addValue("now", now)
-                        .addValue("receivedAt", receivedAt == null ? now : utc(receivedAt)));
-        if (written == 0) {
-            log.warn("Outbox already holds event {}; not written twice", payment.eventId());
+        MapSqlParameterSource row = new MapSqlParameterSource("eventId", payment.eventId())
+                .addValue("paymentId", payment.id())
+                .addValue("payload", json.writeValueAsString(PaymentJson.event(payment)))
+                .addValue("now", now)
+                .addValue("receivedAt", receivedAt == null ? now : utc(receivedAt));
+        for (DownstreamTargets.Target target : taking) {
+            int written = jdbc.update("""
+                    INSERT INTO outbox (event_id, target, payment_id, payload, status, attempts, next_attempt_at,
+                        created_at, received_at)
+                    VALUES (:eventId, :target, :paymentId, :payload, 'PENDING', 0, :now, :now, :receivedAt)
+                    ON CONFLICT DO NOTHING""",
+                    new MapSqlParameterSource(row.getValues()).addValue("target", target.name()));
+            if (written == 0) {
+                log.warn("Outbox already holds event {} for target {}; not written twice", payment.eventId(),
+                        target.name());
+            }
         }
     }
 
-    /** Claims up to {@code paysync.downstream.batch-size} due events. */
-    public List<Event> claimDue() {
+    /**
+     * The {@code claim-outbox} step: claims up to {@code paysync.downstream.batch-size} due events and
+     * tells the route, in {@value #MORE}, whether the batch was full (then it claims again at once
+     * rather than waiting for the next poll).
+     */
+    public List<Event> claimDue(Exchange exchange) {
+        List<Event> claimed = claimDue();
+        exchange.setProperty(MORE, claimed.size() >= settings.batchSize());
+        return claimed;
+    }
+
+    /**
+     * Claims up to {@code paysync.downstream.batch-size} due events: a lease on each, taken by a
+     * conditional UPDATE (one sender per row across threads and instances), all of the batch in one
+     * transaction.
+     */
+    List<Event> claimDue() {
         Instant now = clock.instant();
         MapSqlParameterSource params = new MapSqlParameterSource("now", utc(now))
                 .addValue("limit", settings.batchSize())
                 .addValue("leaseUntil", utc(now.plus(LEASE)));
         List<Event> candidates = jdbc.query("""
-                SELECT id, event_id, payload, attempts, COALESCE(received_at, created_at) AS received_at FROM outbox
+                SELECT id, event_id, target, payload, attempts, COALESCE(received_at, created_at) AS received_at
+                FROM outbox
                 WHERE status = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
                 ORDER BY id LIMIT :limit""", params,
-                (rs, n) -> new Event(rs.getLong("id"), rs.getString("event_id"), rs.getString("payload"),
+                (rs, n) -> new Event(rs.getLong("id"), rs.getString("event_id"), rs.getString("target"),
+                        rs.getString("payload"),
                         rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant()));
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        SqlParameterSource[] leases = candidates.stream()
+                .map(event -> new MapSqlParameterSource(params.getValues()).addValue("id", event.id()))
+                .toArray(SqlParameterSource[]::new);
+        int[] taken = transaction.execute(status -> jdbc.batchUpdate(LEASE_SQL, leases));
         List<Event> claimed = new ArrayList<>(candidates.size());
-        for (Event event : candidates) {
-            int taken = jdbc.update("""
-                    UPDATE outbox SET lease_until = :leaseUntil
-                    WHERE id = :id AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < :now)""",
-                    new MapSqlParameterSource(params.getValues()).addValue("id", event.id()));
-            if (taken == 1) {
-                claimed.add(event);
+        for (int i = 0; i < candidates.size(); i++) {
+            if (taken[i] == Statement.SUCCESS_NO_INFO) {
+                // PostgreSQL's and H2's drivers count every row of a batch; without counts no lease is certain
+                throw new IllegalStateException("the JDBC driver does not report the rows of batched updates");
+            }
+            if (taken[i] == 1) {
+                claimed.add(candidates.get(i));
             }
         }
         return claimed;
     }
+
+    private static final String LEASE_SQL = """
+            UPDATE outbox SET lease_until = :leaseUntil
+            WHERE id = :id AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < :now)""";
 
     /** Turns a claimed event into the downstream message: JSON body, event id header, POST for HTTP. */
     public void prepare(Exchange exchange) throws InvalidPayloadException {
         Event event = exchange.getMessage().getMandatoryBody(Event.class);
         exchange.setProperty(OUTBOX_ID, event.id());
         exchange.setProperty(EVENT_ID, event.eventId());
+        exchange.setProperty(TARGET, event.target());
         exchange.setProperty(ATTEMPTS, event.attempts());
         exchange.setProperty(RECEIVED_AT, event.receivedAt());
         PaymentMdc.name(exchange, event.provider(), event.merchantReference());
@@ -147,6 +206,34 @@ public class Outbox {
         message.setBody(event.payload());
     }
 
+    /**
+     * The {@code address-target} step: the endpoint URI of the row's target, for
+     * {@code send-downstream}. JMS and AMQP messages also carry the event id as JMSCorrelationID
+     * (AMQP correlation-id) and as Artemis' duplicate-detection id: the broker assigns the message
+     * id itself on send, so these are what a consumer, or Artemis, de-duplicates on.
+     *
+     * @throws IllegalStateException when the target is no longer configured: the row is retried and
+     *     parked like any failed delivery, never dropped
+     */
+    public void address(Exchange exchange) {
+        String name = exchange.getProperty(TARGET, String.class);
+        DownstreamTargets.Target target = targets.named(name).orElseThrow(() -> new IllegalStateException(
+                "downstream target '" + name + "' is not configured (paysync.downstream.targets)"));
+        exchange.setProperty(TARGET_URI, target.uri());
+        if (target.jms()) {
+            String eventId = exchange.getProperty(EVENT_ID, String.class);
+            Message message = exchange.getMessage();
+            message.setHeader("JMSCorrelationID", eventId);
+            message.setHeader(ARTEMIS_DUPLICATE_ID, eventId);
+            message.removeHeader(Exchange.HTTP_METHOD);
+            if (target.amqp()) {
+                // a BytesMessage travels as an AMQP data section: RabbitMQ hands its consumers the
+                // JSON as is, where a TextMessage would arrive AMQP-encoded (amqp-value)
+                message.setBody(message.getBody(String.class).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     public void delivered(Exchange exchange) {
         long id = exchange.getProperty(OUTBOX_ID, Long.class);
         Instant now = clock.instant();
@@ -156,7 +243,7 @@ public class Outbox {
                 WHERE id = :id""",
                 new MapSqlParameterSource("id", id).addValue("now", utc(now)));
         String provider = exchange.getProperty(PaymentMdc.PROVIDER, String.class);
-        count(provider, "delivered");
+        count(provider, exchange.getProperty(TARGET, String.class), "delivered");
         Timer.builder("paysync.delivery.latency")
                 .description("From the callback or status answer that settled the payment to its downstream delivery")
                 .tag("provider", provider)
@@ -167,10 +254,11 @@ public class Outbox {
                 .record(Duration.between(exchange.getProperty(RECEIVED_AT, Instant.class), now));
     }
 
-    private void count(String provider, String outcome) {
+    private void count(String provider, String target, String outcome) {
         Counter.builder("paysync.downstream.deliveries")
-                .description("Downstream delivery attempts, by provider and outcome (delivered, failed, dead)")
+                .description("Downstream delivery attempts, by provider, target and outcome (delivered, failed, dead)")
                 .tag("provider", provider)
+                .tag("target", target)
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
@@ -180,7 +268,7 @@ public class Outbox {
         long id = exchange.getProperty(OUTBOX_ID, Long.class);
         String eventId = exchange.getProperty(EVENT_ID, String.class);
         int attempts = exchange.getProperty(ATTEMPTS, Integer.class) + 1;
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String cause = describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         boolean dead = attempts >= settings.maxAttempts();
         Instant now = clock.instant();
         jdbc.update("""
@@ -191,30 +279,31 @@ public class Outbox {
                         .addValue("status", dead ? "DEAD" : "PENDING")
                         .addValue("attempts", attempts)
                         .addValue("next", utc(now.plus(backoff(attempts))))
-                        .addValue("error", truncate(String.valueOf(cause), 1000)));
-        count(exchange.getProperty(PaymentMdc.PROVIDER, String.class), dead ? "dead" : "failed");
+                        .addValue("error", truncate(cause, 1000)));
+        String target = exchange.getProperty(TARGET, String.class);
+        count(exchange.getProperty(PaymentMdc.PROVIDER, String.class), target, dead ? "dead" : "failed");
         if (dead) {
-            log.error("Downstream delivery of {} failed {} times; parked as a dead letter: {}", eventId, attempts,
-                    String.valueOf(cause));
+            log.error("Downstream delivery of {} to {} failed {} times; parked as a dead letter: {}", eventId, target,
+                    attempts, cause);
         } else {
-            log.warn("Downstream delivery of {} failed (attempt {} of {}), next in {}: {}", eventId, attempts,
-                    settings.maxAttempts(), backoff(attempts), String.valueOf(cause));
+            log.warn("Downstream delivery of {} to {} failed (attempt {} of {}), next in {}: {}", eventId, target,
+                    attempts, settings.maxAttempts(), backoff(attempts), cause);
         }
     }
 
     /** An outbox row as the dead-letter API shows it; {@code payload} is the event JSON as stored. */
-    public record Letter(long id, String eventId, String status, int attempts, String lastError, Instant createdAt,
-            String payload) {
+    public record Letter(long id, String eventId, String target, String status, int attempts, String lastError,
+            Instant createdAt, String payload) {
 
         Letter replayed() {
-            return new Letter(id, eventId, "PENDING", 0, lastError, createdAt, payload);
+            return new Letter(id, eventId, target, "PENDING", 0, lastError, createdAt, payload);
         }
     }
 
-    private static final String LETTER_COLUMNS = "id, event_id, status, attempts, last_error, created_at, payload";
+    private static final String LETTER_COLUMNS = "id, event_id, target, status, attempts, last_error, created_at, payload";
 
     private static final RowMapper<Letter> LETTER = (rs, n) -> new Letter(rs.getLong("id"), rs.getString("event_id"),
-            rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"),
+            rs.getString("target"), rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"),
             rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("payload"));
 
     /** A page of dead letters, newest first (keyset paging on the id). */
@@ -265,6 +354,18 @@ public class Outbox {
                 UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = :now, lease_until = NULL
                 WHERE status = 'DEAD' AND id IN (SELECT id FROM outbox WHERE status = 'DEAD' ORDER BY id LIMIT :limit)""",
                 new MapSqlParameterSource("limit", limit).addValue("now", utc(clock.instant())));
+    }
+
+    /**
+     * The failure as an operator needs it: the exception, and its root cause when that is another
+     * (a JMS client wraps "address does not exist" in an uncategorized exception, for example).
+     */
+    static String describe(Throwable failure) {
+        if (failure == null) {
+            return "null";
+        }
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
+        return root == failure ? failure.toString() : failure + " (cause: " + root + ")";
     }
 
     /** initial-backoff × 2^(attempts−1), at most max-backoff. */

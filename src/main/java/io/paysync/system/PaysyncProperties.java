@@ -1,6 +1,8 @@
 package io.paysync.system;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,12 +71,63 @@ public record PaysyncProperties(
             @DefaultValue("10") int maxAttempts) {
     }
 
+    /**
+     * The hand-off to the service bus (CONTRACT §4). {@code uri} is the one target, named
+     * {@value #DEFAULT_TARGET}, while {@code targets} is empty; {@code targets} names several
+     * targets at once, each with its own filters, and replaces {@code uri}. {@code amqp} is the
+     * connection of the {@code amqp:} component (AMQP 1.0).
+     */
     public record Downstream(
             @DefaultValue("log:paysync.payments") String uri,
             @DefaultValue("12") int maxAttempts,
             @DefaultValue("PT1S") Duration initialBackoff,
             @DefaultValue("PT5M") Duration maxBackoff,
-            @DefaultValue("100") int batchSize) {
+            @DefaultValue("100") int batchSize,
+            Map<String, Target> targets,
+            @DefaultValue Amqp amqp) {
+
+        /** The name of the target {@code paysync.downstream.uri}. */
+        public static final String DEFAULT_TARGET = "default";
+
+        @ConstructorBinding
+        public Downstream {
+            targets = targets == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+            amqp = amqp == null ? new Amqp(Amqp.DEFAULT_URL, null, null, null) : amqp;
+        }
+
+        /** One target, {@code uri}, no AMQP settings (tests). */
+        public Downstream(String uri, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int batchSize) {
+            this(uri, maxAttempts, initialBackoff, maxBackoff, batchSize, null, null);
+        }
+    }
+
+    /**
+     * One downstream target: a Camel endpoint URI and the events it takes. An empty filter takes
+     * everything; {@code providers} are provider names, {@code statuses} final statuses.
+     */
+    public record Target(String uri, @DefaultValue List<String> providers, @DefaultValue List<String> statuses) {
+
+        public Target {
+            providers = providers == null ? List.of() : List.copyOf(providers);
+            statuses = statuses == null ? List.of() : List.copyOf(statuses);
+        }
+    }
+
+    /** The AMQP 1.0 connection of {@code amqp:} targets (Qpid JMS URL, e.g. amqp://host:5672). */
+    public record Amqp(@DefaultValue(Amqp.DEFAULT_URL) String url, String username, String password,
+            @DefaultValue("PT10S") Duration timeout) {
+
+        public static final String DEFAULT_URL = "amqp://localhost:5672";
+
+        public Amqp {
+            timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
+        }
+
+        @Override
+        public String toString() {
+            return "Amqp[url=" + url + ", username=" + username + ", password=" + redacted(password) + ", timeout="
+                    + timeout + "]";
+        }
     }
 
     public record Provider(

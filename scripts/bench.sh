@@ -1,0 +1,428 @@
+#!/usr/bin/env bash
+# paysync benchmark (issue 9): callback intake against the machine's own ceilings, in one run.
+#
+#   scripts/bench.sh            # build, then PostgreSQL and H2 runs (about 20 minutes here, most of it
+#                               # waiting for the pipeline between cases; less when it keeps up)
+#
+# Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
+# ceiling), (b) pgbench single-INSERT transactions on the same PostgreSQL (commit ceiling; once),
+# (c) intake per provider, (d) a mixed five-provider load with 30 % repeats, then the same callbacks
+# again (repeats only), (e) settlement of a burst of tracked payments: first callback to last
+# downstream message. Every case: a warm-up, then BENCH_DURATION seconds at BENCH_CONNECTIONS.
+# The report is appended to bench/results/<date>.md; logs go to target/bench/<time>/.
+#
+# Needs: root (installs Debian's wrk when missing), PostgreSQL on BENCH_PG_HOST:BENCH_PG_PORT with
+# trust auth for BENCH_PG_USER. Uses its own databases paysync_bench and paysync_bench_pgbench
+# (dropped and created afresh), never another.
+#
+# Settings (environment): BENCH_DURATION (20), BENCH_WARMUP (5), BENCH_CONNECTIONS (50),
+# BENCH_THREADS (2), BENCH_BURST (20000), BENCH_DATABASES ("postgres h2"), BENCH_PROVIDERS (all five),
+# BENCH_CASES ("a b c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
+# (20: seconds a case waits for the pipeline to finish the previous one's work; the burst waits up to 240),
+# BENCH_JAVA_OPTS (the JVM options the README recommends), BENCH_SKIP_BUILD=1, BENCH_NOTE (a line for the report),
+# BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-5}
+CONNECTIONS=${BENCH_CONNECTIONS:-50}
+THREADS=${BENCH_THREADS:-2}
+BURST=${BENCH_BURST:-20000}
+DATABASES=${BENCH_DATABASES:-postgres h2}
+# the JVM options the README recommends (Run and test); BENCH_JAVA_OPTS= (empty) for the JVM's defaults
+JAVA_OPTS=${BENCH_JAVA_OPTS--Xmx192m -XX:MaxMetaspaceSize=128m}
+# glibc's malloc arenas (up to 8 per core by default) hold native memory the JVM has freed
+export MALLOC_ARENA_MAX=${BENCH_MALLOC_ARENA_MAX-2}
+PROVIDERS=${BENCH_PROVIDERS:-mypvit cinetpay ellypay virtualpay mvola}
+CASES=${BENCH_CASES:-a b c d e}
+PAYSYNC_ARGS=${BENCH_PAYSYNC_ARGS:-}
+# how long a case waits for the pipeline to work off the previous case (the report says how long it waited)
+SETTLE_WAIT=${BENCH_SETTLE_WAIT:-20}
+PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
+PG_PORT=${BENCH_PG_PORT:-5432}
+PG_USER=${BENCH_PG_USER:-postgres}
+DB=paysync_bench
+PGBENCH_DB=paysync_bench_pgbench
+PUBLIC_PORT=${BENCH_PUBLIC_PORT:-18080}
+OPS_PORT=${BENCH_OPS_PORT:-18081}
+
+# settings of the benchmark's paysync (test values, not credentials)
+API_KEY=bench-key
+OPS_PASSWORD=bench-ops
+ELLYPAY_SIGNING_KEY=BENCH_ELLYPAY_SIGNING_KEY
+CINETPAY_SECRET=BENCH_CINETPAY_SECRET
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+LOGS="$ROOT/target/bench/$STAMP"
+RESULTS_DIR="$ROOT/bench/results"
+RESULTS=${BENCH_RESULTS:-"$RESULTS_DIR/$(date -u +%F).md"}
+ROWS="$LOGS/rows.md"
+mkdir -p "$LOGS" "$RESULTS_DIR"
+
+export BENCH_LUA_DIR="$ROOT/bench/lua"
+export BENCH_API_KEY=$API_KEY BENCH_ELLYPAY_SIGNING_KEY=$ELLYPAY_SIGNING_KEY BENCH_CINETPAY_SECRET=$CINETPAY_SECRET
+PAYSYNC_PID=
+WRK_PID=
+
+say() { printf '%s %s\n' "$(date -u +%T)" "$*" >&2; }
+die() { say "FAILED: $*"; exit 1; }
+
+cleanup() {
+    if [[ -n "$WRK_PID" ]] && kill -0 "$WRK_PID" 2>/dev/null; then kill "$WRK_PID" 2>/dev/null || true; fi
+    stop_paysync
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- prerequisites
+
+if ! command -v wrk >/dev/null; then
+    say "installing wrk (Debian package)"
+    apt-get install -y wrk >"$LOGS/apt.log" 2>&1 || { apt-get update >>"$LOGS/apt.log" 2>&1 && apt-get install -y wrk >>"$LOGS/apt.log" 2>&1; } \
+        || die "could not install wrk, see $LOGS/apt.log"
+fi
+for tool in java psql pgbench createdb dropdb curl; do
+    command -v "$tool" >/dev/null || die "$tool is missing"
+done
+psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -Atqc 'SELECT 1' >/dev/null \
+    || die "PostgreSQL is not reachable on $PG_HOST:$PG_PORT as $PG_USER"
+
+if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
+    say "building the jar"
+    ./mvnw -q -B -ntp -DskipTests package >"$LOGS/build.log" 2>&1 || die "build failed, see $LOGS/build.log"
+fi
+JAR=$(ls "$ROOT"/target/paysync-*.jar 2>/dev/null | grep -v original | head -1)
+[[ -n "$JAR" ]] || die "no target/paysync-*.jar"
+
+# ---------------------------------------------------------------- helpers
+
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# processes using the CPU right now (over half a second, above 5 %), so that the report says what else ran
+other_load() {
+    top -b -n 2 -d 0.5 -w 200 | awk -v self="$PAYSYNC_PID" '/^top -/ {block++}
+        block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 5 && $12 != "top" {
+            printf "%s%s %.0f%%", sep, ($1 == self ? "paysync" : $12 " " $1), $9; sep = ", "; n++}
+        END {if (!n) printf "idle"}' || true
+}
+
+rss_mb() { awk '/^VmRSS/ {printf "%d", $2/1024}' "/proc/$PAYSYNC_PID/status" 2>/dev/null || echo "?"; }
+peak_rss_mb() { awk '/^VmHWM/ {printf "%d", $2/1024}' "/proc/$PAYSYNC_PID/status" 2>/dev/null || echo "?"; }
+
+pg() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -v ON_ERROR_STOP=1 -Atq "$@"; }
+
+metrics() { curl -sf -u "ops:$OPS_PASSWORD" "http://127.0.0.1:$OPS_PORT/actuator/prometheus"; }
+
+# sum of a Prometheus series (all label sets matching the pattern)
+metric_sum() { awk -v pattern="$1" '$0 ~ pattern && $1 !~ /^#/ {s += $NF} END {printf "%d", s}'; }
+
+start_paysync() {
+    local name=$1; shift
+    local dir="$LOGS/$name"
+    mkdir -p "$dir"
+    local jfr=()
+    if [[ "${BENCH_JFR:-}" == 1 ]]; then
+        jfr=("-XX:StartFlightRecording=filename=$dir/paysync.jfr,settings=profile")
+    fi
+    say "starting paysync on $name"
+    # sandbox off; each verifier gets what it needs; the unsigned providers' callbacks are taken as
+    # final (no status API here to confirm them); CinetPay's checks go to a closed port (they fail
+    # fast, off the intake path); reconciliation is kept out of the measurement; the downstream
+    # target is the default log endpoint with its logger raised, so settlement measures paysync
+    # shellcheck disable=SC2086
+    (cd "$dir" && exec java $JAVA_OPTS "${jfr[@]}" -jar "$JAR" "$@" \
+        --paysync.sandbox.enabled=false \
+        --paysync.bench.ceiling-route=true \
+        --paysync.http.port="$PUBLIC_PORT" --paysync.http.host=127.0.0.1 --server.port="$OPS_PORT" \
+        --paysync.api.key="$API_KEY" --paysync.ops.password="$OPS_PASSWORD" \
+        --paysync.providers.ellypay.signing-key="$ELLYPAY_SIGNING_KEY" \
+        --paysync.providers.cinetpay.secret-key="$CINETPAY_SECRET" \
+        --paysync.providers.cinetpay.base-url=http://127.0.0.1:9 \
+        --paysync.providers.cinetpay.apikey=bench --paysync.providers.cinetpay.site-id=123456 \
+        --paysync.providers.mypvit.confirm-callbacks=false \
+        --paysync.providers.mvola.confirm-callbacks=false \
+        --paysync.providers.virtualpay.confirm-callbacks=false \
+        --paysync.reconciliation.first-check-after=PT1H \
+        --paysync.downstream.uri=log:paysync.payments \
+        --logging.level.paysync.payments=WARN \
+        $PAYSYNC_ARGS >"$dir/paysync.log" 2>&1) &
+    PAYSYNC_PID=$!
+    for _ in $(seq 1 180); do
+        kill -0 "$PAYSYNC_PID" 2>/dev/null || die "paysync exited, see $dir/paysync.log"
+        if curl -sf "http://127.0.0.1:$OPS_PORT/actuator/health/readiness" >/dev/null 2>&1; then
+            say "paysync is ready (pid $PAYSYNC_PID, RSS $(rss_mb) MB)"
+            return
+        fi
+        sleep 1
+    done
+    die "paysync did not become ready in 180 s"
+}
+
+stop_paysync() {
+    if [[ -n "$PAYSYNC_PID" ]] && kill -0 "$PAYSYNC_PID" 2>/dev/null; then
+        kill -TERM "$PAYSYNC_PID"
+        for _ in $(seq 1 60); do kill -0 "$PAYSYNC_PID" 2>/dev/null || break; sleep 1; done
+        kill -0 "$PAYSYNC_PID" 2>/dev/null && kill -KILL "$PAYSYNC_PID"
+    fi
+    PAYSYNC_PID=
+}
+
+# waits until the pipeline has processed what was acknowledged (PostgreSQL: no RECEIVED inbox row
+# and no PENDING outbox row; H2: the pipeline and downstream counters stand still for 5 s)
+settle() {
+    local database=$1 limit=${2:-$SETTLE_WAIT} start=$SECONDS last="" still=0
+    while (( SECONDS - start < limit )); do
+        if [[ "$database" == postgres ]]; then
+            local open
+            open=$(pg -d "$DB" -c "SELECT (SELECT COUNT(*) FROM callback_inbox WHERE state = 'RECEIVED')
+                + (SELECT COUNT(*) FROM outbox WHERE status = 'PENDING')")
+            [[ "$open" == 0 ]] && break
+        else
+            local now
+            now=$(metrics | awk '/^camel_exchanges_total\{.*routeId="payment-pipeline-apply"/ || /^paysync_downstream_deliveries_total/ {s += $NF} END {print s}')
+            if [[ "$now" == "$last" ]]; then still=$((still + 1)); else still=0; last=$now; fi
+            (( still >= 5 )) && break
+        fi
+        sleep 1
+    done
+    echo $((SECONDS - start))
+}
+
+# runs wrk; prints its BENCH_RESULT line's fields as shell assignments
+wrk_run() {
+    local seconds=$1 out=$2; shift 2
+    env "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 10s -s "$BENCH_LUA_DIR/callbacks.lua" \
+        "http://127.0.0.1:$PUBLIC_PORT" >"$out" 2>&1 || true
+    wrk_result "$out"
+}
+
+# wrk with a quota per thread (BENCH_QUOTA): the threads stop after it, but wrk waits out -d, so it is
+# told to finish (SIGINT) once every thread has left its marker. Starts it in the background.
+wrk_quota_start() {
+    local out=$1; shift
+    WRK_DONE="$LOGS/done.$RANDOM"
+    mkdir -p "$WRK_DONE"
+    env "$@" BENCH_DONE_DIR="$WRK_DONE" wrk -t"$THREADS" -c"$CONNECTIONS" -d600s --timeout 10s \
+        -s "$BENCH_LUA_DIR/callbacks.lua" "http://127.0.0.1:$PUBLIC_PORT" >"$out" 2>&1 &
+    WRK_PID=$!
+}
+
+# waits for every thread's marker (at most $1 seconds), then stops wrk (not in a subshell: wrk is
+# this shell's child)
+wrk_quota_finish() {
+    local limit=$1 start=$SECONDS
+    while (( SECONDS - start < limit )); do
+        (( $(ls "$WRK_DONE" | wc -l) >= THREADS )) && break
+        sleep 0.2
+    done
+    kill -INT "$WRK_PID" 2>/dev/null || true
+    wait "$WRK_PID" 2>/dev/null || true
+    WRK_PID=
+    rm -rf "$WRK_DONE"
+}
+
+# the BENCH_RESULT line of a wrk output as shell assignments
+wrk_result() {
+    grep '^BENCH_RESULT' "$1" | sed 's/^BENCH_RESULT //' | tr ' ' '\n' || die "wrk gave no result, see $1"
+}
+
+ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }
+
+CEILING_RPS=
+PGBENCH_TPS=
+
+# one measured case: warm-up, then the run; appends a table row
+measure() {
+    local database=$1 name=$2 mode=$3 prefix=$4; shift 4
+    local out="$LOGS/$database/$name.wrk"
+    local waited
+    waited=$(settle "$database")
+    local load; load=$(load_average)
+    local others; others=$(other_load)
+    if (( WARMUP > 0 )); then
+        wrk_run "$WARMUP" "$out.warmup" BENCH_MODE="$mode" BENCH_PREFIX="W$prefix" "$@" >/dev/null
+    fi
+    local requests duration_us p50_us p99_us max_us status_errors connect read write timeout p90_us
+    eval "$(wrk_run "$DURATION" "$out" BENCH_MODE="$mode" BENCH_PREFIX="$prefix" "$@")"
+    local rps; rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN {printf "%.0f", r / (d / 1e6)}')
+    local socket=$((connect + read + write + timeout))
+    local of_ceiling="" of_pgbench=""
+    if [[ -n "$CEILING_RPS" && "$mode" != ceiling ]]; then
+        of_ceiling=$(awk -v a="$rps" -v b="$CEILING_RPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
+    fi
+    if [[ -n "$PGBENCH_TPS" && "$mode" != ceiling ]]; then
+        of_pgbench=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
+    fi
+    [[ "$mode" == ceiling ]] && CEILING_RPS=$rps
+    say "$database $name: $rps req/s, p50 $(ms "$p50_us") ms, p99 $(ms "$p99_us") ms, non-2xx $status_errors, socket $socket"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$database" "$name" "$rps" \
+        "$(ms "$p50_us")" "$(ms "$p99_us")" "$(ms "$max_us")" "$status_errors" "$socket" "$(rss_mb)" \
+        "${of_ceiling:--}" "${of_pgbench:--}" "$load (waited ${waited} s; $others)" >>"$ROWS"
+}
+
+# (b) pgbench: one INSERT per transaction, same clients, same duration
+pgbench_case() {
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$PGBENCH_DB"
+    createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PGBENCH_DB"
+    pg -d "$PGBENCH_DB" -c "CREATE TABLE bench_commit (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now(), body TEXT NOT NULL)"
+    echo "INSERT INTO bench_commit (body) VALUES ('a callback of about this size, stored in one transaction');" >"$LOGS/pgbench.sql"
+    local load; load=$(load_average)
+    local others; others=$(other_load)
+    pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -n -c "$CONNECTIONS" -j "$THREADS" -T "$WARMUP" -M prepared \
+        -f "$LOGS/pgbench.sql" "$PGBENCH_DB" >"$LOGS/pgbench.warmup" 2>&1
+    pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -n -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" -M prepared \
+        -f "$LOGS/pgbench.sql" "$PGBENCH_DB" >"$LOGS/pgbench.out" 2>&1 || die "pgbench failed, see $LOGS/pgbench.out"
+    PGBENCH_TPS=$(awk '/^tps/ {printf "%.0f", $3}' "$LOGS/pgbench.out")
+    local latency; latency=$(awk '/latency average/ {print $4}' "$LOGS/pgbench.out")
+    local failed; failed=$(awk '/number of failed transactions/ {print $5}' "$LOGS/pgbench.out")
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$PGBENCH_DB"
+    say "pgbench: $PGBENCH_TPS tps, latency average $latency ms"
+    printf '| postgres | (b) pgbench INSERT ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | %s (%s) |\n' \
+        "$PGBENCH_TPS" "$latency" "${failed:-0}" "$load" "$others" >>"$ROWS"
+}
+
+# (e) BURST payments tracked first (PUT /api/payments, like payments initiated elsewhere), then
+# their final callbacks as fast as the connections go; time to the last downstream message
+SETTLEMENT=()
+settlement_case() {
+    local database=$1 prefix=$2
+    local per_thread=$((BURST / THREADS))
+    local total=$((per_thread * THREADS))
+    # the burst starts on a drained pipeline: what it measures is its own settlement
+    local waited; waited=$(settle "$database" 240)
+    local requests duration_us p50_us p90_us p99_us max_us status_errors connect read write timeout
+    wrk_quota_start "$LOGS/$database/track.wrk" BENCH_MODE=track BENCH_PREFIX="$prefix" BENCH_QUOTA="$per_thread"
+    wrk_quota_finish 300
+    eval "$(wrk_result "$LOGS/$database/track.wrk")"
+    (( status_errors + connect + read + write + timeout == 0 )) || die "tracking the burst's payments failed, see $LOGS/$database/track.wrk"
+    local before_metrics; before_metrics=$(metrics)
+    local backlog0; backlog0=$(metric_sum '^paysync_downstream_backlog' <<<"$before_metrics")
+    local delivered0 accepted0
+    delivered0=$(metric_sum '^paysync_downstream_deliveries_total.*outcome="delivered"' <<<"$before_metrics")
+    accepted0=$(metric_sum '^paysync_callbacks_accepted_total' <<<"$before_metrics")
+    local load; load=$(load_average)
+    local others; others=$(other_load)
+    local out="$LOGS/$database/burst.wrk"
+    local t0; t0=$(date +%s%N)
+    wrk_quota_start "$out" BENCH_MODE=burst BENCH_PREFIX="$prefix" BENCH_QUOTA="$per_thread"
+    local acked_at="" done_at="" backlog_peak=0 m accepted delivered backlog now
+    while :; do
+        sleep 0.2
+        now=$(date +%s%N)
+        m=$(metrics) || continue
+        accepted=$(( $(metric_sum '^paysync_callbacks_accepted_total' <<<"$m") - accepted0 ))
+        delivered=$(( $(metric_sum '^paysync_downstream_deliveries_total.*outcome="delivered"' <<<"$m") - delivered0 ))
+        backlog=$(metric_sum '^paysync_downstream_backlog' <<<"$m")
+        (( backlog > backlog_peak )) && backlog_peak=$backlog
+        if [[ -z "$acked_at" ]] && (( accepted >= total )); then acked_at=$now; fi
+        if (( delivered >= total )); then done_at=$now; break; fi
+        (( (now - t0) / 1000000000 > 300 )) && break
+    done
+    wrk_quota_finish 30
+    eval "$(wrk_result "$out")"
+    local socket=$((connect + read + write + timeout))
+    local intake="-" settled="not within 300 s" drain="-"
+    if [[ -n "$acked_at" ]]; then
+        intake=$(awk -v a="$acked_at" -v b="$t0" -v n="$total" 'BEGIN {printf "%.1f s (%.0f callbacks/s)", (a-b)/1e9, n/((a-b)/1e9)}')
+    fi
+    if [[ -n "$done_at" ]]; then
+        settled=$(awk -v a="$done_at" -v b="$t0" -v n="$total" 'BEGIN {printf "%.1f s (%.0f payments/s)", (a-b)/1e9, n/((a-b)/1e9)}')
+        [[ -n "$acked_at" ]] && drain=$(awk -v a="$done_at" -v b="$acked_at" 'BEGIN {printf "%.1f s", (a-b)/1e9}')
+    fi
+    say "$database settlement of $total: acknowledged in $intake, delivered in $settled, drain after the burst $drain"
+    SETTLEMENT+=("| $database | $total | $intake | $settled | $drain | $backlog_peak | $(ms "$p50_us") / $(ms "$p99_us") | $status_errors / $socket | $(rss_mb) | $load (waited ${waited} s for the pipeline, outbox backlog at the start $backlog0; $others) |")
+}
+
+# ---------------------------------------------------------------- the runs
+
+has() { [[ " $CASES " == *" $1 "* ]]; }
+
+PEAKS=()
+run_database() {
+    local database=$1
+    local run; run=$(date +%s | tail -c 6)
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$DB"
+    if [[ "$database" == postgres ]]; then
+        createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$DB"
+        start_paysync postgres --spring.datasource.url="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB" \
+            --spring.datasource.username="$PG_USER" --spring.datasource.password=
+        has b && pgbench_case
+    else
+        start_paysync h2   # the default: an H2 file database under ./data of its working directory
+    fi
+    has a && measure "$database" "(a) constant 200 on the engine" ceiling "C$run"
+    if has c; then
+        for provider in $PROVIDERS; do
+            measure "$database" "(c) $provider" "$provider" "P${run}${provider:0:2}"
+        done
+    fi
+    if has d; then
+        measure "$database" "(d) mixed, 30 % repeats" mixed "M$run" BENCH_DUP_RATE=0.3
+        measure "$database" "(d) repeats only" duplicates "M$run" BENCH_DUP_RANGE=300
+    fi
+    has e && settlement_case "$database" "S$run"
+    PEAKS+=("$database: peak RSS $(peak_rss_mb) MB")
+    if [[ "$database" == postgres ]]; then
+        local counts
+        counts=$(pg -d "$DB" -F ' ' -c "SELECT (SELECT COUNT(*) FROM callback_inbox WHERE outcome <> 'ACCEPTED' AND outcome <> 'DUPLICATE'),
+            (SELECT COUNT(*) FROM callback_inbox WHERE state IN ('RECEIVED', 'FAILED')),
+            (SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED')")
+        PEAKS+=("postgres after the run: rejected callbacks, unprocessed or failed inbox rows, undelivered outbox rows: $counts")
+    fi
+    stop_paysync
+    [[ "$database" == postgres ]] && dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$DB"
+    return 0
+}
+
+PG_VERSION=$(pg -d postgres -c 'SHOW server_version')
+JAVA_VERSION=$(java -version 2>&1 | head -1)
+CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
+MEMORY=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+DIRTY=$(git status --porcelain 2>/dev/null | grep -v '^??' | head -1 || true)
+STARTED=$(date -u '+%F %T UTC')
+LOAD_BEFORE=$(load_average)
+
+: >"$ROWS"
+for database in $DATABASES; do
+    run_database "$database"
+done
+
+# ---------------------------------------------------------------- report
+
+{
+    if [[ ! -s "$RESULTS" ]]; then
+        echo "# Benchmark results, $(date -u +%F)"
+        echo
+        echo "Written by \`scripts/bench.sh\` (issue 9); each run is appended below."
+        echo
+    fi
+    echo "## Run of $STARTED (commit $COMMIT${DIRTY:+ with local changes})"
+    echo
+    echo "Machine: $(nproc) cores ($CPU), $MEMORY memory; $JAVA_VERSION; PostgreSQL $PG_VERSION."
+    echo "JVM options: \`${JAVA_OPTS:-none (java -jar defaults)}\`${MALLOC_ARENA_MAX:+ with MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}${PAYSYNC_ARGS:+; paysync settings: \`$PAYSYNC_ARGS\`}. wrk: $THREADS threads, $CONNECTIONS connections,"
+    echo "${WARMUP} s warm-up, then ${DURATION} s per case. Load average before the run: $LOAD_BEFORE."
+    [[ -n "${BENCH_NOTE:-}" ]] && { echo; echo "$BENCH_NOTE"; }
+    echo
+    echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | load average before (pipeline wait; top processes) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    cat "$ROWS"
+    echo
+    if (( ${#SETTLEMENT[@]} > 0 )); then
+    echo "Settlement (e): $BURST payments tracked with \`PUT /api/payments\`, then their final callbacks (EllyPay,"
+    echo "MyPVit, MVola, VirtualPay in turn) at $CONNECTIONS connections; from the first callback to the"
+    echo "last \`payment.finalized\` message delivered downstream (polled every 0.2 s)."
+    echo
+    echo "| db | callbacks | all acknowledged after | all delivered after | drain after the last ack | outbox backlog peak | ack p50 / p99 ms | non-2xx / socket errors | RSS MB | load average before |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${SETTLEMENT[@]}"
+    echo
+    fi
+    printf -- '- %s\n' "${PEAKS[@]}"
+    echo
+    echo "Logs: \`target/bench/$STAMP/\`."
+    echo
+} >>"$RESULTS"
+say "report appended to ${RESULTS#"$ROOT"/}"

@@ -1,0 +1,78 @@
+package io.paysync.callback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paysync.system.PaysyncProperties;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The recovery route's {@code find-unprocessed} step on H2: a backlog larger than one batch (a
+ * burst that overflowed the pipeline's queue) is handed over in one run, each callback once, and
+ * only callbacks still RECEIVED after {@code recovery-after}.
+ */
+class CallbackInboxRecoveryTests {
+
+    private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
+
+    @Test
+    void oneRunHandsOverTheWholeBacklogBatchByBatchEachCallbackOnce() {
+        SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(),
+                "jdbc:h2:mem:inbox-recovery-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
+                "sa", "");
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 1501; i++) {
+            // every tenth one is recent: not yet due for recovery; every seventh processed already
+            Instant received = NOW.minusSeconds(i % 10 == 0 ? 1 : 60);
+            String state = i % 7 == 0 ? "PROCESSED" : "RECEIVED";
+            jdbc.update("INSERT INTO callback_inbox (provider, received_at, method, headers, outcome, http_status, state,"
+                    + " payment_update) VALUES ('mypvit', ?, 'POST', '{}', 'ACCEPTED', 200, ?, '{}')",
+                    received.atOffset(ZoneOffset.UTC), state);
+            if (i % 10 != 0 && i % 7 != 0) {
+                expected.add(jdbc.queryForObject("SELECT MAX(id) FROM callback_inbox", Long.class));
+            }
+        }
+        PaysyncProperties properties = new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"),
+                new PaysyncProperties.Api(null), new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
+                new PaysyncProperties.Pipeline(4, Duration.ofSeconds(10), 10),
+                new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), 100),
+                Map.of());
+        CallbackInbox inbox = new CallbackInbox(new NamedParameterJdbcTemplate(dataSource),
+                new DataSourceTransactionManager(dataSource), new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC),
+                properties, null);
+
+        // what the route's loop does: find, hand over, again while the batch was full
+        Exchange run = new DefaultExchange(new DefaultCamelContext());
+        List<Long> handedOver = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        do {
+            List<Long> batch = inbox.unprocessed(run);
+            batches.add(batch.size());
+            handedOver.addAll(batch);
+        } while (run.getProperty(CallbackInbox.RECOVERY_MORE, Boolean.class));
+
+        assertThat(expected).hasSizeGreaterThan(2 * 500);
+        assertThat(handedOver).containsExactlyElementsOf(expected);
+        assertThat(batches).hasSize(3).first().isEqualTo(500);
+    }
+}
