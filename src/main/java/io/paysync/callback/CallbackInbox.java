@@ -13,6 +13,7 @@ import io.paysync.payment.PaymentUpdate;
 import io.paysync.provider.CallbackMapper;
 import io.paysync.provider.MappedCallback;
 import io.paysync.provider.RawCallback;
+import io.paysync.system.Draining;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
@@ -218,7 +219,7 @@ public class CallbackInbox {
     public List<Long> unprocessed(Exchange exchange) {
         long after = exchange.getProperty(RECOVERY_CURSOR, 0L, Long.class);
         List<Long> ids = findUnprocessed(after, RECOVERY_BATCH);
-        exchange.setProperty(RECOVERY_MORE, ids.size() >= RECOVERY_BATCH);
+        exchange.setProperty(RECOVERY_MORE, Draining.more(exchange, ids.size() >= RECOVERY_BATCH));
         if (!ids.isEmpty()) {
             exchange.setProperty(RECOVERY_CURSOR, ids.get(ids.size() - 1));
         }

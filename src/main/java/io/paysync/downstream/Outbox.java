@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
 import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentJson;
 import io.paysync.payment.PaymentUpdate;
+import io.paysync.system.Draining;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
@@ -143,7 +144,7 @@ public class Outbox {
      */
     public List<Event> claimDue(Exchange exchange) {
         List<Event> claimed = claimDue();
-        exchange.setProperty(MORE, claimed.size() >= settings.batchSize());
+        exchange.setProperty(MORE, Draining.more(exchange, claimed.size() >= settings.batchSize()));
         return claimed;
     }
 
