@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +18,10 @@ import io.paysync.provider.RawCallback;
 import io.paysync.system.Draining;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -48,6 +53,8 @@ public class CallbackInbox {
     static final String RECOVERY_CURSOR = "paysyncRecoveryAfterId";
     /** Exchange property of the recovery route: the last batch was full, more may be waiting. */
     static final String RECOVERY_MORE = "paysyncRecoveryMore";
+    /** The route that processes recorded callbacks, from a queue of inbox ids. */
+    static final String PIPELINE_ROUTE = "payment-pipeline";
 
     private static final int MAX_ERROR = 1000;
     private static final int RECOVERY_BATCH = 500;
@@ -220,8 +227,27 @@ public class CallbackInbox {
         long after = exchange.getProperty(RECOVERY_CURSOR, 0L, Long.class);
         List<Long> ids = findUnprocessed(after, RECOVERY_BATCH);
         exchange.setProperty(RECOVERY_MORE, Draining.more(exchange, ids.size() >= RECOVERY_BATCH));
-        if (!ids.isEmpty()) {
-            exchange.setProperty(RECOVERY_CURSOR, ids.get(ids.size() - 1));
+        if (ids.isEmpty()) {
+            return ids;
+        }
+        exchange.setProperty(RECOVERY_CURSOR, ids.get(ids.size() - 1));
+        // still waiting in this instance's queue (a burst, a stopped pipeline): handing them over
+        // again would only queue copies, every run, each costing a claim that finds nothing
+        Set<Long> waiting = waitingInQueue(exchange.getContext());
+        return waiting.isEmpty() ? ids : ids.stream().filter(id -> !waiting.contains(id)).toList();
+    }
+
+    /** The inbox ids waiting in the queue of the {@code payment-pipeline} route, if it reads one. */
+    static Set<Long> waitingInQueue(CamelContext camel) {
+        Route route = camel.getRoute(PIPELINE_ROUTE);
+        if (route == null || !(route.getEndpoint() instanceof SedaEndpoint seda)) {
+            return Set.of();
+        }
+        Set<Long> ids = new HashSet<>();
+        for (Exchange waiting : seda.getQueue()) {
+            if (waiting.getMessage().getBody() instanceof Long id) {
+                ids.add(id);
+            }
         }
         return ids;
     }
