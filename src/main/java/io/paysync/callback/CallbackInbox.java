@@ -53,6 +53,8 @@ public class CallbackInbox {
     static final String RECOVERY_CURSOR = "paysyncRecoveryAfterId";
     /** Exchange property of the recovery route: the last batch was full, more may be waiting. */
     static final String RECOVERY_MORE = "paysyncRecoveryMore";
+    /** Exchange property of the recovery route: the inbox ids waiting in the pipeline's queue at the start of the run. */
+    static final String RECOVERY_WAITING = "paysyncRecoveryWaiting";
     /** The route that processes recorded callbacks, from a queue of inbox ids. */
     static final String PIPELINE_ROUTE = "payment-pipeline";
 
@@ -232,9 +234,16 @@ public class CallbackInbox {
         }
         exchange.setProperty(RECOVERY_CURSOR, ids.get(ids.size() - 1));
         // still waiting in this instance's queue (a burst, a stopped pipeline): handing them over
-        // again would only queue copies, every run, each costing a claim that finds nothing
-        Set<Long> waiting = waitingInQueue(exchange.getContext());
-        return waiting.isEmpty() ? ids : ids.stream().filter(id -> !waiting.contains(id)).toList();
+        // again would only queue copies, every run, each costing a claim that finds nothing. The
+        // queue is read once per run: a callback taken from it since then is claimed once anyway
+        @SuppressWarnings("unchecked")
+        Set<Long> waiting = exchange.getProperty(RECOVERY_WAITING, Set.class);
+        if (waiting == null) {
+            waiting = waitingInQueue(exchange.getContext());
+            exchange.setProperty(RECOVERY_WAITING, waiting);
+        }
+        Set<Long> queued = waiting;
+        return queued.isEmpty() ? ids : ids.stream().filter(id -> !queued.contains(id)).toList();
     }
 
     /** The inbox ids waiting in the queue of the {@code payment-pipeline} route, if it reads one. */
