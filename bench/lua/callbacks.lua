@@ -1,7 +1,7 @@
 -- wrk script of scripts/bench.sh: unique, valid callbacks (signed where the provider signs), built
 -- per request. Settings come from the environment:
 --   BENCH_LUA_DIR    this directory (for hmac.lua)
---   BENCH_MODE       ceiling | <provider> | mixed | duplicates | track | burst
+--   BENCH_MODE       ceiling | <provider> | mixed | duplicates | track | burst | mvc
 --   BENCH_PREFIX     prefix of every reference of the run (A-Z0-9); reusing it repeats callbacks
 --   BENCH_DUP_RATE   mixed: share of requests that repeat an earlier callback (0.3)
 --   BENCH_DUP_RANGE  duplicates: repeat the first N callbacks of each thread of a mixed run
@@ -156,6 +156,11 @@ request = function()
   end
   if mode == "ceiling" then
     return wrk.format("GET", "/bench/ceiling")
+  elseif mode == "mvc" then
+    -- the hand-rolled receiver (operations port): the body of a MyPVit callback
+    n = n + 1
+    local _, _, headers, body = builders.mypvit(ref(n))
+    return wrk.format("POST", "/bench/mvc-receiver", headers, body)
   elseif builders[mode] then
     n = n + 1
     return callback(mode, n)
