@@ -322,6 +322,7 @@ settlement_case() {
     local per_thread=$((BURST / THREADS))
     local total=$((per_thread * THREADS))
     # the burst starts on a drained pipeline: what it measures is its own settlement
+    mkdir -p "$LOGS/$database"
     local waited; waited=$(settle "$database" 240)
     local requests duration_us p50_us p90_us p99_us max_us status_errors connect read write timeout
     wrk_quota_start "$LOGS/$database/track.wrk" BENCH_MODE=track BENCH_PREFIX="$prefix" BENCH_QUOTA="$per_thread"
