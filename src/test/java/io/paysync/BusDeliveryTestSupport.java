@@ -80,13 +80,6 @@ abstract class BusDeliveryTestSupport extends PaysyncHttpTestSupport {
         return chunks;
     }
 
-    /** How many events of a batch (merchant references starting with {@code batch}) are delivered. */
-    int delivered(String batch, String target) {
-        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM outbox WHERE target = ? AND status = 'DELIVERED'"
-                + " AND event_id LIKE ?", Integer.class, target, "%:" + batch + "%");
-        return count == null ? 0 : count;
-    }
-
     void awaitWritten(List<String> eventIds, String target) {
         await().atMost(SETTLED).until(() -> rows(eventIds, target).size() == eventIds.size());
     }

@@ -18,10 +18,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.paysync.support.CuttingTcpProxy;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.support.EventNotifierSupport;
-import io.paysync.support.CuttingTcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +118,9 @@ class RabbitAmqpDeliveryTests extends BusDeliveryTestSupport {
             camel.getManagementStrategy().removeEventNotifier(cuts);
         }
         assertThat(PROXY.cuts()).as("connections cut in the middle of a send").isEqualTo(2);
+        assertThat(rows(eventIds, "ledger").values().stream().filter(row -> row.attempts() > 1).count()
+                + rows(eventIds, "notifications").values().stream().filter(row -> row.attempts() > 1).count())
+                .as("sends cut (and any after them on the dead connection) sent again").isGreaterThanOrEqualTo(2);
 
         // RabbitMQ does not de-duplicate: a message whose acknowledgement a cut dropped arrives twice,
         // under its own id, and only for a row that was sent again; sends go one at a time, so each cut

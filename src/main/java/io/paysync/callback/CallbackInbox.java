@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -242,12 +243,11 @@ public class CallbackInbox {
             waiting = waitingInQueue(exchange.getContext());
             exchange.setProperty(RECOVERY_WAITING, waiting);
         }
-        Set<Long> queued = waiting;
-        return queued.isEmpty() ? ids : ids.stream().filter(id -> !queued.contains(id)).toList();
+        return ids.stream().filter(Predicate.not(waiting::contains)).toList();
     }
 
     /** The inbox ids waiting in the queue of the {@code payment-pipeline} route, if it reads one. */
-    static Set<Long> waitingInQueue(CamelContext camel) {
+    private static Set<Long> waitingInQueue(CamelContext camel) {
         Route route = camel.getRoute(PIPELINE_ROUTE);
         if (route == null || !(route.getEndpoint() instanceof SedaEndpoint seda)) {
             return Set.of();

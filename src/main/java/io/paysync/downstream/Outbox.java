@@ -1,11 +1,11 @@
 package io.paysync.downstream;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.sql.Statement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
