@@ -179,8 +179,7 @@ settle() {
     while (( SECONDS - start < limit )); do
         if [[ "$database" == postgres ]]; then
             local open
-            open=$(pg -d "$DB" -c "SELECT (SELECT COUNT(*) FROM callback_inbox WHERE state = 'RECEIVED')
-                + (SELECT COUNT(*) FROM outbox WHERE status = 'PENDING')")
+            read -r open _ <<<"$(open_work postgres)"
             [[ "$open" == 0 ]] && break
         else
             local now
