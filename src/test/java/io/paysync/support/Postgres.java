@@ -26,11 +26,19 @@ public final class Postgres {
     public static Map<String, String> properties(String schema) {
         return Map.of(
                 "spring.datasource.url", url(schema),
-                "spring.datasource.username", env("PAYSYNC_TEST_POSTGRES_USER", "postgres"),
-                "spring.datasource.password", env("PAYSYNC_TEST_POSTGRES_PASSWORD", ""),
+                "spring.datasource.username", user(),
+                "spring.datasource.password", password(),
                 "spring.flyway.schemas", schema,
                 "spring.flyway.clean-disabled", "false",
                 "paysync.test.clean-database", "true");
+    }
+
+    public static String user() {
+        return env("PAYSYNC_TEST_POSTGRES_USER", "postgres");
+    }
+
+    public static String password() {
+        return env("PAYSYNC_TEST_POSTGRES_PASSWORD", "");
     }
 
     private static String env(String name, String fallback) {

@@ -21,8 +21,7 @@ class MypvitSharedSecretPostgresTests extends MypvitSharedSecretContract {
 
     @BeforeAll
     static void migrate() {
-        String user = System.getenv("PAYSYNC_TEST_POSTGRES_USER");
-        database = migrated(Postgres.url(SCHEMA), user == null ? "postgres" : user, SCHEMA);
+        database = migrated(Postgres.url(SCHEMA), Postgres.user(), SCHEMA);
     }
 
     @AfterAll
