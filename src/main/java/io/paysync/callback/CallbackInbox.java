@@ -19,6 +19,7 @@ import io.paysync.provider.RawCallback;
 import io.paysync.system.Draining;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
+import io.paysync.system.Returning;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
@@ -183,16 +184,15 @@ public class CallbackInbox {
     }
 
     Claimed claimRow(long id) {
-        int claimed = jdbc.update("""
+        // one round trip: the row's update comes back with the claim (RETURNING on PostgreSQL)
+        return Returning.one(jdbc, """
                 UPDATE callback_inbox SET state = 'PROCESSED', processed_at = :now
                 WHERE id = :id AND state = 'RECEIVED'""",
-                new MapSqlParameterSource("id", id).addValue("now", utc(clock.instant())));
-        if (claimed == 0) {
-            return null;
-        }
-        return jdbc.queryForObject("SELECT payment_update, received_at FROM callback_inbox WHERE id = :id",
-                new MapSqlParameterSource("id", id), (rs, n) -> new Claimed(readUpdate(id, rs.getString("payment_update")),
-                        rs.getObject("received_at", OffsetDateTime.class).toInstant()));
+                new MapSqlParameterSource("id", id).addValue("now", utc(clock.instant())),
+                new String[] {"payment_update", "received_at"},
+                (rs, n) -> new Claimed(readUpdate(id, rs.getString("payment_update")),
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant()))
+                .orElse(null);
     }
 
     private PaymentUpdate readUpdate(long id, String update) {

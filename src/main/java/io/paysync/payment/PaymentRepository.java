@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.paysync.system.Returning;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -27,6 +28,7 @@ public class PaymentRepository {
     private static final String COLUMNS = """
             id, provider, merchant_reference, provider_reference, status, amount, currency, fees, payer, operator,
             status_reason, flags, virtual_account, customer_id, origin, created_at, updated_at, finalized_at""";
+    private static final String[] COLUMN_NAMES = COLUMNS.strip().split(",\\s*");
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -70,23 +72,36 @@ public class PaymentRepository {
      * @return true when this call created it
      */
     public boolean insertIfAbsent(NewPayment payment, Instant now) {
-        return jdbc.update("""
-                INSERT INTO payment (provider, merchant_reference, match_key, provider_reference, status, amount,
-                    currency, payer, flags, origin, created_at, updated_at, next_check_at)
-                VALUES (:provider, :ref, :key, :providerRef, 'PENDING', :amount, :currency, :payer, :flags, :origin,
-                    :now, :now, :nextCheck)
-                ON CONFLICT DO NOTHING""",
-                new MapSqlParameterSource("provider", payment.provider())
-                        .addValue("ref", payment.merchantReference())
-                        .addValue("key", payment.matchKey())
-                        .addValue("providerRef", payment.providerReference())
-                        .addValue("amount", payment.amount())
-                        .addValue("currency", payment.currency())
-                        .addValue("payer", payment.payer())
-                        .addValue("flags", flags(payment.flags()))
-                        .addValue("origin", payment.origin().name())
-                        .addValue("nextCheck", utc(payment.firstCheckAt()))
-                        .addValue("now", utc(now))) == 1;
+        return jdbc.update(INSERT_IF_ABSENT, newPayment(payment, now)) == 1;
+    }
+
+    /**
+     * {@link #insertIfAbsent}, and the payment when this call created it: locked by this transaction
+     * (as a row it inserted), in the same round trip. Empty when it exists already.
+     */
+    Optional<Payment> insertLockedIfAbsent(NewPayment payment, Instant now) {
+        return Returning.one(jdbc, INSERT_IF_ABSENT, newPayment(payment, now), COLUMN_NAMES, PAYMENT);
+    }
+
+    private static final String INSERT_IF_ABSENT = """
+            INSERT INTO payment (provider, merchant_reference, match_key, provider_reference, status, amount,
+                currency, payer, flags, origin, created_at, updated_at, next_check_at)
+            VALUES (:provider, :ref, :key, :providerRef, 'PENDING', :amount, :currency, :payer, :flags, :origin,
+                :now, :now, :nextCheck)
+            ON CONFLICT DO NOTHING""";
+
+    private static MapSqlParameterSource newPayment(NewPayment payment, Instant now) {
+        return new MapSqlParameterSource("provider", payment.provider())
+                .addValue("ref", payment.merchantReference())
+                .addValue("key", payment.matchKey())
+                .addValue("providerRef", payment.providerReference())
+                .addValue("amount", payment.amount())
+                .addValue("currency", payment.currency())
+                .addValue("payer", payment.payer())
+                .addValue("flags", flags(payment.flags()))
+                .addValue("origin", payment.origin().name())
+                .addValue("nextCheck", utc(payment.firstCheckAt()))
+                .addValue("now", utc(now));
     }
 
     /** What a new payment starts with, and when it is first due for a status check. */

@@ -142,13 +142,13 @@ class PaymentStateStep implements Processor {
         String matchKey = mapper.matchKey(merchantReference);
         return payments.lockByMatchKey(update.provider(), matchKey)
                 .map(p -> new Located(p, false))
-                .orElseGet(() -> {
-                    boolean created = payments.insertIfAbsent(new PaymentRepository.NewPayment(update.provider(),
-                            merchantReference, matchKey, update.providerReference(), null, null, null, flags,
-                            update.source(), schedule.firstCheck(update.provider(), now)), now);
-                    Payment payment = payments.lockByMatchKey(update.provider(), matchKey).orElseThrow(
-                            () -> new IllegalStateException("payment " + merchantReference + " vanished"));
-                    return new Located(payment, created);
-                });
+                // a new payment comes back from its INSERT, locked; a concurrent creator's is locked after it
+                .or(() -> payments.insertLockedIfAbsent(new PaymentRepository.NewPayment(update.provider(),
+                        merchantReference, matchKey, update.providerReference(), null, null, null, flags,
+                        update.source(), schedule.firstCheck(update.provider(), now)), now)
+                        .map(p -> new Located(p, true)))
+                .orElseGet(() -> payments.lockByMatchKey(update.provider(), matchKey)
+                        .map(p -> new Located(p, false))
+                        .orElseThrow(() -> new IllegalStateException("payment " + merchantReference + " vanished")));
     }
 }

@@ -95,12 +95,26 @@ public class LogMasking implements ApplicationListener<ApplicationEnvironmentPre
         }
     }
 
-    /** The event as logged, with its text masked. */
-    record MaskedEvent(ILoggingEvent event) implements ILoggingEvent {
+    /**
+     * The event as logged, with its text masked. The masked message and MDC are computed once: a
+     * layout asks for the MDC once per {@code %X} of its pattern (four on each plain-text line).
+     */
+    static final class MaskedEvent implements ILoggingEvent {
+
+        private final ILoggingEvent event;
+        private String message;
+        private Map<String, String> mdc;
+
+        MaskedEvent(ILoggingEvent event) {
+            this.event = event;
+        }
 
         @Override
         public String getFormattedMessage() {
-            return Redaction.msisdns(event.getFormattedMessage());
+            if (message == null) {
+                message = Redaction.msisdns(event.getFormattedMessage());
+            }
+            return message;
         }
 
         @Override
@@ -120,13 +134,16 @@ public class LogMasking implements ApplicationListener<ApplicationEnvironmentPre
 
         @Override
         public Map<String, String> getMDCPropertyMap() {
-            Map<String, String> mdc = event.getMDCPropertyMap();
-            if (mdc == null || mdc.isEmpty()) {
-                return mdc;
+            if (mdc == null) {
+                Map<String, String> original = event.getMDCPropertyMap();
+                if (original == null || original.isEmpty()) {
+                    return original;
+                }
+                Map<String, String> masked = new LinkedHashMap<>();
+                original.forEach((key, value) -> masked.put(key, Redaction.msisdns(value)));
+                mdc = masked;
             }
-            Map<String, String> masked = new LinkedHashMap<>();
-            mdc.forEach((key, value) -> masked.put(key, Redaction.msisdns(value)));
-            return masked;
+            return mdc;
         }
 
         @Override
