@@ -66,7 +66,7 @@ public record PaysyncProperties(
 
     /** Asynchronous processing of recorded callbacks. */
     public record Pipeline(
-            @DefaultValue("4") int consumers,
+            @DefaultValue("2") int consumers,
             @DefaultValue("PT10S") Duration recoveryAfter,
             @DefaultValue("10") int maxAttempts) {
     }
