@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ import org.apache.camel.Route;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -49,6 +53,11 @@ public class CallbackInbox {
     public static final String INBOX_ID = "paysyncInboxId";
     /** Exchange property: true when the callback repeats one already accepted. */
     public static final String DUPLICATE = "paysyncDuplicate";
+    /** Exchange property of the pipeline: the inbox ids it processes together, in one transaction. */
+    public static final String INBOX_IDS = "paysyncInboxIds";
+    /** Exchange property of the pipeline: the breadcrumb id of each of its inbox ids' hand-off. */
+    static final String BREADCRUMBS = "paysyncBreadcrumbs";
+    private static final String MDC_BREADCRUMB = "camel.breadcrumbId";
     /** Exchange property: true when the pipeline has work to do for this callback. */
     public static final String HAND_OFF = "paysyncHandOff";
     /** Exchange property of the recovery route: the last inbox id it handed over in this run. */
@@ -165,34 +174,103 @@ public class CallbackInbox {
     }
 
     /**
-     * Takes a RECEIVED callback for processing, inside the caller's transaction: the row is
-     * locked until that transaction ends, and marked PROCESSED if it commits.
-     *
-     * @return its update, or null when another worker has processed it already
+     * The pipeline's {@code take-waiting} step: the inbox id in the body and those waiting behind it
+     * in the pipeline's queue, up to {@code paysync.pipeline.batch-size} in all, become the body (a
+     * list) and {@value #INBOX_IDS}; they are processed in one transaction. Taken from the queue here,
+     * they are this exchange's work: a stop completes it (CompleteCurrentTaskOnly), and a crash leaves
+     * them RECEIVED for the recovery route like any other.
+     */
+    public void takeWaiting(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        List<Long> ids = new ArrayList<>();
+        ids.add(exchange.getMessage().getMandatoryBody(Long.class));
+        // each callback keeps the breadcrumb of its HTTP request in the pipeline's log lines (see open)
+        Map<Long, String> breadcrumbs = new HashMap<>();
+        breadcrumbs.put(ids.get(0), exchange.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class));
+        if (pipeline.batchSize() > 1 && exchange.getFromEndpoint() instanceof SedaEndpoint seda) {
+            List<Exchange> taken = new ArrayList<>();
+            seda.getQueue().drainTo(taken, pipeline.batchSize() - 1);
+            for (Exchange waiting : taken) {
+                Long id = waiting.getMessage().getBody(Long.class);
+                if (id != null && !ids.contains(id)) {
+                    ids.add(id);
+                    breadcrumbs.put(id, waiting.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class));
+                }
+                // a hand-off's completions (seda hands them over with it) now run when this exchange completes
+                waiting.getExchangeExtension().handoverCompletions(exchange);
+            }
+        }
+        exchange.setProperty(INBOX_IDS, List.copyOf(ids));
+        exchange.setProperty(BREADCRUMBS, breadcrumbs);
+        exchange.setProperty(PaymentUpdate.STATUS_CHECKS, new ArrayList<Long>());
+        exchange.getMessage().setBody(ids);
+    }
+
+    /**
+     * The {@code claim-inbox} step: takes the RECEIVED callbacks among the inbox ids in the body (one,
+     * or a list) for processing, inside the caller's transaction: their rows are locked until that
+     * transaction ends, and marked PROCESSED if it commits. The body becomes the claimed ones, ordered
+     * by provider and merchant reference (concurrent batches lock payments in the same order), then by
+     * id; those another worker has processed already are left out.
      */
     public void claim(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
-        Claimed claimed = claimRow(exchange.getMessage().getMandatoryBody(Long.class));
-        if (claimed != null) {
-            PaymentMdc.name(exchange, claimed.update().provider(), claimed.update().merchantReference());
-            exchange.setProperty(PaymentUpdate.RECEIVED_AT, claimed.receivedAt());
-        }
-        exchange.getMessage().setBody(claimed == null ? null : claimed.update());
+        Object body = exchange.getMessage().getMandatoryBody();
+        List<Long> ids = body instanceof List<?> list
+                ? list.stream().map(id -> exchange.getContext().getTypeConverter().convertTo(Long.class, id)).toList()
+                : List.of(exchange.getMessage().getMandatoryBody(Long.class));
+        exchange.getMessage().setBody(claimRows(ids));
     }
 
-    /** A claimed entry: its update and when it was received. */
-    record Claimed(PaymentUpdate update, Instant receivedAt) {
+    /**
+     * The {@code open-claimed} step, once per claimed callback: its update becomes the body, with
+     * its inbox id and receive time as properties and its payment in the log context.
+     */
+    public void open(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
+        Claimed claimed = exchange.getMessage().getMandatoryBody(Claimed.class);
+        PaymentMdc.name(exchange, claimed.update().provider(), claimed.update().merchantReference());
+        exchange.setProperty(INBOX_ID, claimed.id());
+        exchange.setProperty(PaymentUpdate.RECEIVED_AT, claimed.receivedAt());
+        @SuppressWarnings("unchecked")
+        Map<Long, String> breadcrumbs = exchange.getProperty(BREADCRUMBS, Map.class);
+        String breadcrumb = breadcrumbs == null ? null : breadcrumbs.get(claimed.id());
+        if (breadcrumb != null) {
+            // this callback's own, not that of the batch's first callback (Camel's MDC restores it afterwards)
+            exchange.getMessage().setHeader(Exchange.BREADCRUMB_ID, breadcrumb);
+            MDC.put(MDC_BREADCRUMB, breadcrumb);
+        }
+        exchange.getMessage().setBody(claimed.update());
     }
+
+    /** A claimed entry: its inbox id, its update and when it was received. */
+    public record Claimed(long id, PaymentUpdate update, Instant receivedAt) {
+    }
+
+    private static final Comparator<Claimed> PAYMENT_ORDER = Comparator
+            .comparing((Claimed claimed) -> claimed.update().provider())
+            .thenComparing(claimed -> String.valueOf(claimed.update().merchantReference()))
+            .thenComparingLong(Claimed::id);
 
     Claimed claimRow(long id) {
-        // one round trip: the row's update comes back with the claim (RETURNING on PostgreSQL)
-        return Returning.one(jdbc, """
+        List<Claimed> claimed = claimRows(List.of(id));
+        return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    List<Claimed> claimRows(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        // one round trip: the rows' updates come back with the claim (RETURNING on PostgreSQL)
+        List<Claimed> claimed = new ArrayList<>(Returning.all(jdbc, """
                 UPDATE callback_inbox SET state = 'PROCESSED', processed_at = :now
-                WHERE id = :id AND state = 'RECEIVED'""",
-                new MapSqlParameterSource("id", id).addValue("now", utc(clock.instant())),
-                new String[] {"payment_update", "received_at"},
-                (rs, n) -> new Claimed(readUpdate(id, rs.getString("payment_update")),
-                        rs.getObject("received_at", OffsetDateTime.class).toInstant()))
-                .orElse(null);
+                WHERE id IN (:ids) AND state = 'RECEIVED'""",
+                new MapSqlParameterSource("ids", ids).addValue("now", utc(clock.instant())),
+                new String[] {"id", "payment_update", "received_at"},
+                (rs, n) -> {
+                    long id = rs.getLong("id");
+                    return new Claimed(id, readUpdate(id, rs.getString("payment_update")),
+                            rs.getObject("received_at", OffsetDateTime.class).toInstant());
+                }));
+        claimed.sort(PAYMENT_ORDER);
+        return claimed;
     }
 
     private PaymentUpdate readUpdate(long id, String update) {

@@ -2,6 +2,7 @@ package io.paysync.payment;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,12 +16,15 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The {@code apply-state-rules} step of the payment pipeline: finds (or creates) the payment an
  * update belongs to, locks it for the rest of the transaction, applies the {@link StateRules}
  * and writes the result. Leaves the payment as the body and, when it just became final, the
- * idempotency key of its outcome in {@value #FINAL_KEY}.
+ * idempotency key of its outcome in {@value #FINAL_KEY}; a payment to check with its provider right
+ * away is added to {@link PaymentUpdate#STATUS_CHECKS} once the transaction commits.
  *
  * <p>Runs inside the pipeline's transaction: the row lock serialises concurrent updates of one
  * payment across threads and instances.
@@ -32,8 +36,6 @@ class PaymentStateStep implements Processor {
 
     /** Exchange property: {@code provider:merchantReference} of a payment that just became final. */
     static final String FINAL_KEY = "paysyncFinalKey";
-    /** Exchange property: the id of a payment to check with its provider as soon as this commits. */
-    static final String CHECK_NOW = "paysyncCheckNow";
 
     private final PaymentRepository payments;
     private final Providers providers;
@@ -93,7 +95,6 @@ class PaymentStateStep implements Processor {
             payments.update(after);
             payments.appendHistory(current.id(), transition.newEntries());
         }
-        exchange.removeProperty(CHECK_NOW);
         if (claim != null) {
             payments.claim(current.id(), claim);
             payments.appendHistory(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
@@ -102,7 +103,7 @@ class PaymentStateStep implements Processor {
         if (!after.status().isFinal() && update.source() == Source.CALLBACK
                 && (claim != null || trust == CallbackMapper.Trust.CHECK)) {
             payments.dueNow(current.id(), now);
-            exchange.setProperty(CHECK_NOW, current.id());
+            checkOnceCommitted(exchange, current.id());
         }
         if (transition.finalized()) {
             settlements.settled(after, exchange.getProperty(PaymentUpdate.RECEIVED_AT, Instant.class));
@@ -111,6 +112,27 @@ class PaymentStateStep implements Processor {
             exchange.removeProperty(FINAL_KEY);
         }
         exchange.getMessage().setBody(after);
+    }
+
+    /** Adds the payment to {@link PaymentUpdate#STATUS_CHECKS} once the transaction commits (at once outside one). */
+    private static void checkOnceCommitted(Exchange exchange, long paymentId) {
+        @SuppressWarnings("unchecked")
+        List<Long> checks = exchange.getProperty(PaymentUpdate.STATUS_CHECKS, List.class);
+        if (checks == null) {
+            checks = new ArrayList<>();
+            exchange.setProperty(PaymentUpdate.STATUS_CHECKS, checks);
+        }
+        List<Long> due = checks;
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    due.add(paymentId);
+                }
+            });
+        } else {
+            due.add(paymentId);
+        }
     }
 
     /** CONFIRM becomes FINAL where {@code paysync.providers.<p>.confirm-callbacks=false}. */

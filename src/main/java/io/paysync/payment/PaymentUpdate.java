@@ -29,6 +29,12 @@ public record PaymentUpdate(
 
     /** Exchange property of the pipeline: when this update was received (its inbox entry's received_at). */
     public static final String RECEIVED_AT = "paysyncReceivedAt";
+    /**
+     * Exchange property of the pipeline: the ids of payments to check with their provider as soon as
+     * the pipeline's transaction has committed — a list, shared by the callbacks of one transaction
+     * (Camel copies properties by reference into a split's parts) and filled once it commits.
+     */
+    public static final String STATUS_CHECKS = "paysyncStatusChecks";
 
     public PaymentUpdate {
         Objects.requireNonNull(provider, "provider");

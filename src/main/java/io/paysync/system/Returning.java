@@ -1,9 +1,12 @@
 package io.paysync.system;
 
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.PreparedStatementCreatorFactory;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterUtils;
@@ -25,18 +28,35 @@ public final class Returning {
      */
     public static <T> Optional<T> one(NamedParameterJdbcTemplate jdbc, String sql, SqlParameterSource params,
             String[] columns, RowMapper<T> mapper) {
+        return Optional.ofNullable(run(jdbc, sql, params, columns, row -> row.next() ? mapper.mapRow(row, 0) : null));
+    }
+
+    /** Runs the statement; every written row's {@code columns}, mapped, in the order the database returns them. */
+    public static <T> List<T> all(NamedParameterJdbcTemplate jdbc, String sql, SqlParameterSource params,
+            String[] columns, RowMapper<T> mapper) {
+        return run(jdbc, sql, params, columns, rows -> {
+            List<T> written = new ArrayList<>();
+            while (rows.next()) {
+                written.add(mapper.mapRow(rows, written.size()));
+            }
+            return written;
+        });
+    }
+
+    private static <T> T run(NamedParameterJdbcTemplate jdbc, String sql, SqlParameterSource params,
+            String[] columns, ResultSetExtractor<T> extractor) {
+        // parsed with the parameters: a collection parameter (IN (:ids)) expands to one marker per element
         ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
         PreparedStatementCreatorFactory statement = new PreparedStatementCreatorFactory(
                 NamedParameterUtils.substituteNamedParameters(parsed, params),
                 NamedParameterUtils.buildSqlParameterList(parsed, params));
         statement.setGeneratedKeysColumnNames(columns);
         Object[] values = NamedParameterUtils.buildValueArray(parsed, params, null);
-        return Optional.ofNullable(jdbc.getJdbcOperations().execute(statement.newPreparedStatementCreator(values),
-                written -> {
-                    written.executeUpdate();
-                    try (ResultSet row = written.getGeneratedKeys()) {
-                        return row.next() ? mapper.mapRow(row, 0) : null;
-                    }
-                }));
+        return jdbc.getJdbcOperations().execute(statement.newPreparedStatementCreator(values), written -> {
+            written.executeUpdate();
+            try (ResultSet rows = written.getGeneratedKeys()) {
+                return extractor.extractData(rows);
+            }
+        });
     }
 }
