@@ -7,7 +7,8 @@
 # Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
 # ceiling), (b) pgbench single-INSERT transactions on the same PostgreSQL (commit ceiling; once),
 # (c) intake per provider, (d) a mixed five-provider load with 30 % repeats, then the same callbacks
-# again (repeats only), (e) settlement of a burst of tracked payments: first callback to last
+# again (repeats only) once the pipeline has processed the mixed load (both on a fresh instance and
+# database, as the cases before leave the pipeline far behind), (e) settlement of a burst of tracked payments: first callback to last
 # downstream message; (f) a hand-rolled receiver (Spring MVC + JdbcTemplate, one INSERT … ON CONFLICT
 # per callback, io.paysync.bench.MvcReceiver) in the same JVM, on the operations port, for the
 # "2.5 times a hand-rolled receiver" target. Every case: a warm-up, then BENCH_DURATION seconds at
@@ -22,6 +23,7 @@
 # BENCH_THREADS (2), BENCH_BURST (20000), BENCH_DATABASES ("postgres h2"), BENCH_PROVIDERS (all five),
 # BENCH_CASES ("a b f c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
 # (20: seconds a case waits for the pipeline to finish the previous one's work; the burst waits up to 240),
+# BENCH_REPEATS_WAIT (600: the same for the repeats after the mixed load, which runs on a fresh instance),
 # BENCH_JAVA_OPTS (the JVM options the README recommends), BENCH_SKIP_BUILD=1, BENCH_NOTE (a line for the report),
 # BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file).
 set -euo pipefail
@@ -44,6 +46,8 @@ CASES=${BENCH_CASES:-a b f c d e}
 PAYSYNC_ARGS=${BENCH_PAYSYNC_ARGS:-}
 # how long a case waits for the pipeline to work off the previous case (the report says how long it waited)
 SETTLE_WAIT=${BENCH_SETTLE_WAIT:-20}
+# how long the repeats wait for the pipeline to finish the mixed load's new callbacks
+REPEATS_WAIT=${BENCH_REPEATS_WAIT:-600}
 PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
 PG_PORT=${BENCH_PG_PORT:-5432}
 PG_USER=${BENCH_PG_USER:-postgres}
@@ -397,6 +401,17 @@ leftovers() {
         (SELECT COUNT(*) FROM outbox WHERE status <> 'DELIVERED')"
 }
 
+# the instance of the cases named is done: its peak RSS and what it left, then it stops
+instance_ended() {
+    local database=$1 cases=$2
+    PEAKS+=("$database $cases: peak RSS $(peak_rss_mb) MB")
+    if [[ "$database" == postgres ]]; then
+        # the cases outrun the pipeline: what they leave is processed after a restart (not measured)
+        PEAKS+=("postgres when $cases ended: rejected callbacks, callbacks not yet processed or failed, events not yet delivered: $(leftovers)")
+    fi
+    stop_paysync
+}
+
 run_database() {
     local database=$1
     local run; run=$(date +%s | tail -c 6)
@@ -412,16 +427,20 @@ run_database() {
                 measure "$database" "(c) $provider" "$provider" "P${run}${provider:0:2}"
             done
         fi
+        local cases="(a)–(c)"
         if has d; then
+            if has a || has f || has c; then
+                # (d) on a fresh database and instance: the cases above outrun the pipeline, and the
+                # repeats are compared with the mixed load on an equal footing, each started once the
+                # pipeline has processed what came before it
+                instance_ended "$database" "$cases"
+                start_on "$database" "$database-mixed"
+            fi
+            cases="(d)"
             measure "$database" "(d) mixed, 30 % repeats" mixed "M$run" BENCH_DUP_RATE=0.3
-            measure "$database" "(d) repeats only" duplicates "M$run" BENCH_DUP_RANGE=300
+            SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(d) repeats only" duplicates "M$run" BENCH_DUP_RANGE=300
         fi
-        PEAKS+=("$database (a)–(d): peak RSS $(peak_rss_mb) MB")
-        if [[ "$database" == postgres ]]; then
-            # the cases outrun the pipeline: what they leave is processed after a restart (not measured)
-            PEAKS+=("postgres when (a)–(d) ended: rejected callbacks, callbacks not yet processed or failed, events not yet delivered: $(leftovers)")
-        fi
-        stop_paysync
+        instance_ended "$database" "$cases"
     fi
     if has e; then
         # on a fresh database and instance: the cases above leave the pipeline far behind (they
