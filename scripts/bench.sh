@@ -7,8 +7,9 @@
 # Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
 # ceiling), (b) pgbench single-INSERT transactions on the same PostgreSQL (commit ceiling; once),
 # (c) intake per provider, (d) a mixed five-provider load with 30 % repeats, then the same callbacks
-# again (repeats only) once the pipeline has processed the mixed load (both on a fresh instance and
-# database, as the cases before leave the pipeline far behind), (e) settlement of a burst of tracked payments: first callback to last
+# again (repeats only) — on a fresh instance and database (the cases before leave the pipeline far
+# behind), after a JIT warm-up as long as a case, each starting once the pipeline has processed what
+# came before it — (e) settlement of a burst of tracked payments: first callback to last
 # downstream message; (f) a hand-rolled receiver (Spring MVC + JdbcTemplate, one INSERT … ON CONFLICT
 # per callback, io.paysync.bench.MvcReceiver) in the same JVM, on the operations port, for the
 # "2.5 times a hand-rolled receiver" target. Every case: a warm-up, then BENCH_DURATION seconds at
@@ -23,7 +24,7 @@
 # BENCH_THREADS (2), BENCH_BURST (20000), BENCH_DATABASES ("postgres h2"), BENCH_PROVIDERS (all five),
 # BENCH_CASES ("a b f c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
 # (20: seconds a case waits for the pipeline to finish the previous one's work; the burst waits up to 240),
-# BENCH_REPEATS_WAIT (600: the same for the repeats after the mixed load, which runs on a fresh instance),
+# BENCH_REPEATS_WAIT (600: the same for the two (d) cases, which run on a fresh instance),
 # BENCH_JAVA_OPTS (the JVM options the README recommends), BENCH_SKIP_BUILD=1, BENCH_NOTE (a line for the report),
 # BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file).
 set -euo pipefail
@@ -46,7 +47,7 @@ CASES=${BENCH_CASES:-a b f c d e}
 PAYSYNC_ARGS=${BENCH_PAYSYNC_ARGS:-}
 # how long a case waits for the pipeline to work off the previous case (the report says how long it waited)
 SETTLE_WAIT=${BENCH_SETTLE_WAIT:-20}
-# how long the repeats wait for the pipeline to finish the mixed load's new callbacks
+# how long each (d) case waits for the pipeline to finish what came before it
 REPEATS_WAIT=${BENCH_REPEATS_WAIT:-600}
 PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
 PG_PORT=${BENCH_PG_PORT:-5432}
@@ -437,7 +438,13 @@ run_database() {
                 start_on "$database" "$database-mixed"
             fi
             cases="(d)"
-            measure "$database" "(d) mixed, 30 % repeats" mixed "M$run" BENCH_DUP_RATE=0.3
+            if (( WARMUP > 0 )); then
+                # a fresh JVM compiles the intake path first (as the cases (c) did on the first
+                # instance): a warm-up as long as a case, whose callbacks are processed before (d) starts
+                wrk_run "$DURATION" "$LOGS/$database/(d) jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="J$run" \
+                    BENCH_DUP_RATE=0.3 >/dev/null
+            fi
+            SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(d) mixed, 30 % repeats" mixed "M$run" BENCH_DUP_RATE=0.3
             SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(d) repeats only" duplicates "M$run" BENCH_DUP_RANGE=300
         fi
         instance_ended "$database" "$cases"
