@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # paysync benchmark (issue 9): callback intake against the machine's own ceilings, in one run.
 #
-#   scripts/bench.sh            # build, then PostgreSQL and H2 runs (about 17 minutes here, most of it
+#   scripts/bench.sh            # build, then PostgreSQL and H2 runs (about 20 minutes here, most of it
 #                               # waiting for the pipeline between cases; less when it keeps up)
 #
 # Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
