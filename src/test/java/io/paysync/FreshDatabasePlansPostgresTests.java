@@ -65,11 +65,12 @@ class FreshDatabasePlansPostgresTests {
                     PREPARE history(bigint) AS SELECT status, source, at, detail FROM payment_history
                     WHERE payment_id = $1 ORDER BY id""",
                     "EXECUTE history(17171)"),
-            // CallbackInbox.claim: the pipeline's first statement for every callback
-            new Hot("claim an inbox row", """
-                    PREPARE claim(timestamptz, bigint) AS UPDATE callback_inbox SET state = 'PROCESSED',
-                    processed_at = $1 WHERE id = $2 AND state = 'RECEIVED'""",
-                    "EXECUTE claim(now(), 17171)"),
+            // CallbackInbox.claimRows: the pipeline's first statement for every batch (here of two)
+            new Hot("claim inbox rows", """
+                    PREPARE claim(timestamptz, bigint, bigint) AS UPDATE callback_inbox SET state = 'PROCESSED',
+                    processed_at = $1 WHERE id IN ($2, $3) AND state = 'RECEIVED'
+                    RETURNING id, payment_update, received_at""",
+                    "EXECUTE claim(now(), 17171, 17176)"),
             // Outbox.LEASE_SQL: the downstream lease of every event
             new Hot("lease an outbox row", """
                     PREPARE lease(timestamptz, timestamptz, bigint) AS UPDATE outbox SET lease_until = $1

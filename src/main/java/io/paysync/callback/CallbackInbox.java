@@ -249,11 +249,6 @@ public class CallbackInbox {
             .thenComparing(claimed -> String.valueOf(claimed.update().merchantReference()))
             .thenComparingLong(Claimed::id);
 
-    Claimed claimRow(long id) {
-        List<Claimed> claimed = claimRows(List.of(id));
-        return claimed.isEmpty() ? null : claimed.get(0);
-    }
-
     List<Claimed> claimRows(List<Long> ids) {
         if (ids.isEmpty()) {
             return List.of();

@@ -30,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * load a commit serves many callbacks.
  *
  * <p>A group that fails is written again callback by callback, each in its own transaction, so a
- * callback the database refuses fails alone; a group that gets no connection fails as a whole.
+ * callback the database refuses fails alone; a group that gets no connection fails as a whole, and
+ * so do the callbacks left when one of them gets none (the database went down meanwhile).
  */
 @Component
 class InboxWriter {
@@ -161,9 +162,15 @@ class InboxWriter {
                 return;
             }
             // one by one: a callback the database refuses must not take the others with it
-            for (Pending pending : group) {
+            for (int i = 0; i < group.size(); i++) {
+                Pending pending = group.get(i);
                 try {
                     pending.result().complete(transaction.execute(status -> insert(List.of(pending))).get(0));
+                } catch (CannotCreateTransactionException down) {
+                    // no connection any more (the database went down during the group's commit): the
+                    // rest fail at once too, rather than each waiting for a connection in turn
+                    group.subList(i, group.size()).forEach(rest -> rest.result().completeExceptionally(down));
+                    return;
                 } catch (RuntimeException single) {
                     pending.result().completeExceptionally(single);
                 }

@@ -160,6 +160,28 @@ class InboxWriterTests {
     }
 
     @Test
+    void whenTheDatabaseGoesDownDuringAGroupTheRestFailAtOnceNotOneConnectionWaitEach() throws Exception {
+        Future<InboxWriter.Written> first = heldFirstGroup();
+        List<Future<InboxWriter.Written>> group = writes(8);
+        // the group's commit fails (a row the database refuses), and from then on there is no connection
+        Future<InboxWriter.Written> refused = callers.submit(() -> writer.write(entry(null, null)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.waiting() == 9);
+        unreachableFrom = 3;
+        releaseFirst.countDown();
+
+        first.get(10, TimeUnit.SECONDS);
+        for (Future<InboxWriter.Written> write : group) {
+            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CannotCreateTransactionException.class);
+        }
+        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(CannotCreateTransactionException.class);
+        // the first, the group's, and one try alone that found no connection: not one per callback
+        assertThat(transactions.get()).isEqualTo(3);
+        assertThat(count()).isEqualTo(1);
+    }
+
+    @Test
     void aCallbackAfterStopIsRefusedNotLeftWaiting() throws Exception {
         writer.stop();
         assertThatThrownBy(() -> writer.write(entry("mypvit", null)))
