@@ -16,8 +16,6 @@ import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The {@code apply-state-rules} step of the payment pipeline: finds (or creates) the payment an
@@ -123,16 +121,7 @@ class PaymentStateStep implements Processor {
             exchange.setProperty(PaymentUpdate.STATUS_CHECKS, checks);
         }
         List<Long> due = checks;
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    due.add(paymentId);
-                }
-            });
-        } else {
-            due.add(paymentId);
-        }
+        AfterCommit.run(() -> due.add(paymentId));
     }
 
     /** CONFIRM becomes FINAL where {@code paysync.providers.<p>.confirm-callbacks=false}. */

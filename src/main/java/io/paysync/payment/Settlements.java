@@ -2,7 +2,6 @@ package io.paysync.payment;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,10 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.paysync.system.PaymentMdc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * A payment that became final, counted and logged once the pipeline's transaction commits (a
@@ -36,33 +32,7 @@ class Settlements {
 
     /** The payment just became final in the current transaction; {@code receivedAt} may be null. */
     void settled(Payment payment, Instant receivedAt) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            // logged at the commit with the log context of the callback that settled it (one
-            // transaction may settle several: each line keeps its own route, breadcrumb and payment)
-            Map<String, String> context = MDC.getCopyOfContextMap();
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    Map<String, String> current = MDC.getCopyOfContextMap();
-                    try {
-                        setContext(context);
-                        record(payment, receivedAt);
-                    } finally {
-                        setContext(current);
-                    }
-                }
-            });
-        } else {
-            record(payment, receivedAt);
-        }
-    }
-
-    private static void setContext(Map<String, String> context) {
-        if (context == null) {
-            MDC.clear();
-        } else {
-            MDC.setContextMap(context);
-        }
+        AfterCommit.run(() -> record(payment, receivedAt));
     }
 
     private void record(Payment payment, Instant receivedAt) {
