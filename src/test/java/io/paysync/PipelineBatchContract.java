@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -48,6 +50,9 @@ import org.springframework.test.context.TestPropertySource;
 @DirtiesContext
 abstract class PipelineBatchContract {
 
+    /** How often the pipeline tried each failing (BOOM) payment. */
+    static final Map<String, AtomicInteger> TRIES = new ConcurrentHashMap<>();
+
     @Autowired
     CamelContext camel;
     @Autowired
@@ -69,7 +74,9 @@ abstract class PipelineBatchContract {
         if (camel.getProcessor("test-boom") == null) {
             AdviceWith.adviceWith(camel, "payment-pipeline-apply", route -> route.weaveById("write-outbox").after()
                     .process(exchange -> {
-                        if (exchange.getMessage().getBody(Payment.class).merchantReference().startsWith("BOOM")) {
+                        String reference = exchange.getMessage().getBody(Payment.class).merchantReference();
+                        if (reference.startsWith("BOOM")) {
+                            TRIES.computeIfAbsent(reference, r -> new AtomicInteger()).incrementAndGet();
                             throw new IllegalStateException("failure after the outbox write (test)");
                         }
                     }).id("test-boom"));
@@ -149,10 +156,16 @@ abstract class PipelineBatchContract {
     @Test
     void aFailureAfterTheOutboxWriteRollsEverythingBackAndTheCallbackIsRetriedUntilFailed() throws Exception {
         String boom = unique("BOOM");
+        camel.getRouteController().stopRoute("payment-pipeline-recovery");
         assertThat(http.json("POST", "/callbacks/mypvit", mypvit("PAY" + boom, boom, "SUCCESS", "200")).statusCode())
                 .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT attempts FROM callback_inbox WHERE body LIKE ?", Integer.class, "%" + boom + "%") == 1);
+        // alone in its batch: its failure is recorded after one try, not tried a second time alone
+        assertThat(TRIES.get(boom)).hasValue(1);
 
         // retried by the recovery route until paysync.pipeline.max-attempts, then FAILED
+        camel.getRouteController().startRoute("payment-pipeline-recovery");
         await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(jdbc.queryForObject(
                 "SELECT state FROM callback_inbox WHERE body LIKE ?", String.class, "%" + boom + "%")));
         assertThat(jdbc.queryForObject("SELECT attempts FROM callback_inbox WHERE body LIKE ?", Integer.class,
