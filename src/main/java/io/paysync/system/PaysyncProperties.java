@@ -71,16 +71,10 @@ public record PaysyncProperties(
             @DefaultValue("10") int maxAttempts,
             @DefaultValue("50") int batchSize) {
 
-        @ConstructorBinding
         public Pipeline {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("paysync.pipeline.batch-size must be at least 1, not " + batchSize);
             }
-        }
-
-        /** With the default batch size (tests). */
-        public Pipeline(int consumers, Duration recoveryAfter, int maxAttempts) {
-            this(consumers, recoveryAfter, maxAttempts, 50);
         }
     }
 

@@ -54,7 +54,7 @@ class CallbackInboxRecoveryTests {
         }
         PaysyncProperties properties = new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"),
                 new PaysyncProperties.Api(null), new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                new PaysyncProperties.Pipeline(4, Duration.ofSeconds(10), 10),
+                new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
                 new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), 100),
                 Map.of());
         CallbackInbox inbox = new CallbackInbox(new NamedParameterJdbcTemplate(dataSource),

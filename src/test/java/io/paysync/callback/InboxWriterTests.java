@@ -151,10 +151,7 @@ class InboxWriterTests {
         releaseFirst.countDown();
 
         assertThat(first.get(10, TimeUnit.SECONDS).duplicate()).isFalse();
-        for (Future<InboxWriter.Written> write : group) {
-            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(CannotCreateTransactionException.class);
-        }
+        assertNoConnection(group);
         assertThat(transactions.get()).isEqualTo(2);
         assertThat(count()).isEqualTo(1);
     }
@@ -170,12 +167,8 @@ class InboxWriterTests {
         releaseFirst.countDown();
 
         first.get(10, TimeUnit.SECONDS);
-        for (Future<InboxWriter.Written> write : group) {
-            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(CannotCreateTransactionException.class);
-        }
-        assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(CannotCreateTransactionException.class);
+        assertNoConnection(group);
+        assertNoConnection(List.of(refused));
         // the first, the group's, and one try alone that found no connection: not one per callback
         assertThat(transactions.get()).isEqualTo(3);
         assertThat(count()).isEqualTo(1);
@@ -187,6 +180,14 @@ class InboxWriterTests {
         assertThatThrownBy(() -> writer.write(entry("mypvit", null)))
                 .isInstanceOf(org.springframework.transaction.TransactionException.class);
         assertThat(count()).isZero();
+    }
+
+    /** Every write failed because the database gave no connection. */
+    private static void assertNoConnection(List<Future<InboxWriter.Written>> writes) {
+        for (Future<InboxWriter.Written> write : writes) {
+            assertThatThrownBy(() -> write.get(10, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(CannotCreateTransactionException.class);
+        }
     }
 
     /** One callback whose group's transaction waits for {@link #releaseFirst}: the next ones queue up behind it. */

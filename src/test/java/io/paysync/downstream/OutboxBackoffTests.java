@@ -19,7 +19,7 @@ class OutboxBackoffTests {
                 new PaysyncProperties.Http(8080, "0.0.0.0"),
                 new PaysyncProperties.Api(null),
                 new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                new PaysyncProperties.Pipeline(4, Duration.ofSeconds(10), 10),
+                new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
                 new PaysyncProperties.Downstream("log:x", 12, initial, max, 100),
                 Map.of());
         return new Outbox(null, null, Clock.systemUTC(), properties, null, null, null);
