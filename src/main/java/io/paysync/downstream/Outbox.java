@@ -20,6 +20,7 @@ import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentJson;
 import io.paysync.payment.PaymentUpdate;
 import io.paysync.system.Draining;
+import io.paysync.system.InsertsAtCommit;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
@@ -79,10 +80,13 @@ public class Outbox {
     private final DownstreamTargets targets;
     private final MeterRegistry registry;
     private final TransactionTemplate transaction;
+    private final InsertsAtCommit atCommit;
 
     Outbox(NamedParameterJdbcTemplate jdbc, ObjectMapper json, Clock clock, PaysyncProperties properties,
-            DownstreamTargets targets, MeterRegistry registry, PlatformTransactionManager transactions) {
+            DownstreamTargets targets, MeterRegistry registry, PlatformTransactionManager transactions,
+            InsertsAtCommit atCommit) {
         this.jdbc = jdbc;
+        this.atCommit = atCommit;
         this.targets = targets;
         this.transaction = new TransactionTemplate(transactions);
         this.registry = registry;
@@ -124,18 +128,23 @@ public class Outbox {
                 .addValue("now", now)
                 .addValue("receivedAt", receivedAt == null ? now : utc(receivedAt));
         for (DownstreamTargets.Target target : taking) {
-            int written = jdbc.update("""
-                    INSERT INTO outbox (event_id, target, payment_id, payload, status, attempts, next_attempt_at,
-                        created_at, received_at)
-                    VALUES (:eventId, :target, :paymentId, :payload, 'PENDING', 0, :now, :now, :receivedAt)
-                    ON CONFLICT DO NOTHING""",
-                    new MapSqlParameterSource(row.getValues()).addValue("target", target.name()));
-            if (written == 0) {
-                log.warn("Outbox already holds event {} for target {}; not written twice", payment.eventId(),
-                        target.name());
-            }
+            // sent with the batch's other outbox rows when the pipeline's transaction commits
+            atCommit.add(INSERT_EVENT, new MapSqlParameterSource(row.getValues()).addValue("target", target.name()),
+                    written -> {
+                        if (written == 0) {
+                            PaymentMdc.with(payment.provider(), payment.merchantReference(), () -> log.warn(
+                                    "Outbox already holds event {} for target {}; not written twice",
+                                    payment.eventId(), target.name()));
+                        }
+                    });
         }
     }
+
+    private static final String INSERT_EVENT = """
+            INSERT INTO outbox (event_id, target, payment_id, payload, status, attempts, next_attempt_at,
+                created_at, received_at)
+            VALUES (:eventId, :target, :paymentId, :payload, 'PENDING', 0, :now, :now, :receivedAt)
+            ON CONFLICT DO NOTHING""";
 
     /**
      * The {@code claim-outbox} step: claims up to {@code paysync.downstream.batch-size} due events and

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.paysync.system.InsertsAtCommit;
 import io.paysync.system.Returning;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -31,9 +32,11 @@ public class PaymentRepository {
     private static final String[] COLUMN_NAMES = COLUMNS.strip().split(",\\s*");
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final InsertsAtCommit atCommit;
 
-    PaymentRepository(NamedParameterJdbcTemplate jdbc) {
+    PaymentRepository(NamedParameterJdbcTemplate jdbc, InsertsAtCommit atCommit) {
         this.jdbc = jdbc;
+        this.atCommit = atCommit;
     }
 
     /** Filters of the payment list; null means any. */
@@ -142,18 +145,34 @@ public class PaymentRepository {
 
     public void appendHistory(long paymentId, List<HistoryEntry> entries) {
         for (HistoryEntry entry : entries) {
-            jdbc.update("""
-                    INSERT INTO payment_history (payment_id, status, source, at, detail)
-                    VALUES (:paymentId, :status, :source, :at, :detail)""",
-                    new MapSqlParameterSource("paymentId", paymentId)
-                            .addValue("status", entry.status().name())
-                            .addValue("source", entry.source().name())
-                            .addValue("at", utc(entry.at()))
-                            .addValue("detail", truncate(entry.detail(), 1000)));
+            jdbc.update(INSERT_HISTORY, historyRow(paymentId, entry));
         }
     }
 
+    /**
+     * {@link #appendHistory}, sent when the transaction commits together with the other history rows
+     * of the pipeline's batch (see {@link InsertsAtCommit}); {@link #history} still sees them.
+     */
+    void appendHistoryAtCommit(long paymentId, List<HistoryEntry> entries) {
+        for (HistoryEntry entry : entries) {
+            atCommit.add(INSERT_HISTORY, historyRow(paymentId, entry), written -> { });
+        }
+    }
+
+    private static final String INSERT_HISTORY = """
+            INSERT INTO payment_history (payment_id, status, source, at, detail)
+            VALUES (:paymentId, :status, :source, :at, :detail)""";
+
+    private static MapSqlParameterSource historyRow(long paymentId, HistoryEntry entry) {
+        return new MapSqlParameterSource("paymentId", paymentId)
+                .addValue("status", entry.status().name())
+                .addValue("source", entry.source().name())
+                .addValue("at", utc(entry.at()))
+                .addValue("detail", truncate(entry.detail(), 1000));
+    }
+
     List<HistoryEntry> history(long paymentId) {
+        atCommit.flush();
         return jdbc.query("SELECT status, source, at, detail FROM payment_history WHERE payment_id = :id ORDER BY id",
                 new MapSqlParameterSource("id", paymentId),
                 (rs, n) -> new HistoryEntry(PaymentStatus.valueOf(rs.getString("status")),

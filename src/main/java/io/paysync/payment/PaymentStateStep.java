@@ -91,11 +91,11 @@ class PaymentStateStep implements Processor {
         }
         if (transition.changed() || !after.equals(current)) {
             payments.update(after);
-            payments.appendHistory(current.id(), transition.newEntries());
+            payments.appendHistoryAtCommit(current.id(), transition.newEntries());
         }
         if (claim != null) {
             payments.claim(current.id(), claim);
-            payments.appendHistory(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
+            payments.appendHistoryAtCommit(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
                     "callback reports " + claim + "; awaiting confirmation by a status check")));
         }
         if (!after.status().isFinal() && update.source() == Source.CALLBACK
