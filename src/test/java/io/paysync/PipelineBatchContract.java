@@ -12,12 +12,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.sql.DataSource;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.paysync.payment.Payment;
 import io.paysync.support.CleanDatabase;
 import io.paysync.support.PublicPort;
+import io.paysync.support.SwitchableDataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -40,13 +43,14 @@ import org.springframework.test.context.TestPropertySource;
  * waiting in the queue are taken together ({@code paysync.pipeline.batch-size}): one claim and one
  * transaction for all of them; one that fails rolls its batch back, is retried alone and fails
  * alone while the others settle; every settlement keeps its own callback's log context. One
- * consumer, so that a batch is exactly the callbacks waiting. Runs once per database.
+ * consumer, so that a batch is exactly the callbacks waiting. A batch that fails because the database
+ * is unreachable leaves its callbacks where they are, for the recovery. Runs once per database.
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(locations = "classpath:paysync-test.properties",
         properties = {"paysync.pipeline.consumers=1", "paysync.pipeline.max-attempts=3"})
-@Import(CleanDatabase.class)
+@Import({CleanDatabase.class, SwitchableDataSource.Config.class})
 @DirtiesContext
 abstract class PipelineBatchContract {
 
@@ -57,6 +61,8 @@ abstract class PipelineBatchContract {
     CamelContext camel;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
 
     PublicPort http;
     final ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -92,6 +98,11 @@ abstract class PipelineBatchContract {
 
     /** Stops the pipeline, lets the callbacks queue up, starts it: its consumer takes them as one batch. */
     private void asOneBatch(List<String> references) throws Exception {
+        asOneBatch(references, () -> { });
+    }
+
+    /** {@link #asOneBatch(List)}, with {@code beforeStart} done once the callbacks wait in the queue. */
+    private void asOneBatch(List<String> references, Runnable beforeStart) throws Exception {
         camel.getRouteController().stopRoute("payment-pipeline-recovery");
         camel.getRouteController().stopRoute("payment-pipeline");
         for (String reference : references) {
@@ -100,6 +111,7 @@ abstract class PipelineBatchContract {
         }
         assertThat(camel.getEndpoint("seda:payment-pipeline", SedaEndpoint.class).getCurrentQueueSize())
                 .isEqualTo(references.size());
+        beforeStart.run();
         camel.getRouteController().startRoute("payment-pipeline");
     }
 
@@ -183,6 +195,27 @@ abstract class PipelineBatchContract {
         String ok = unique("OK");
         http.json("POST", "/callbacks/mypvit", mypvit("PAY" + ok, ok, "SUCCESS", "200"));
         await().atMost(Duration.ofSeconds(20)).until(() -> outboxRows(ok) == 1);
+    }
+
+    @Test
+    void aBatchThatFailsForLackOfADatabaseIsLeftToTheRecoveryAfterOneCallbackTriedAlone() throws Exception {
+        List<String> references = List.of(unique("OUT"), unique("OUT"), unique("OUT"));
+        SwitchableDataSource database = (SwitchableDataSource) dataSource;
+        String pipelineThreads = "seda://payment-pipeline";
+        asOneBatch(references, database::down);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> database.refusedOn(pipelineThreads) > 0
+                    && camel.getInflightRepository().size("payment-pipeline") == 0);
+            // the batch's transaction, then its first callback alone and the record of its failure: the
+            // database being unreachable, the two others are not tried (each would wait for a connection twice)
+            assertThat(database.refusedOn(pipelineThreads)).isEqualTo(3);
+        } finally {
+            database.up();
+        }
+
+        // nothing lost: the recovery hands them over again
+        camel.getRouteController().startRoute("payment-pipeline-recovery");
+        await().atMost(Duration.ofSeconds(30)).until(() -> references.stream().allMatch(ref -> outboxRows(ref) == 1));
     }
 
     private Map<String, String> logLine(String starting) {

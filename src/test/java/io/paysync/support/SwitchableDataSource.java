@@ -3,6 +3,8 @@ package io.paysync.support;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
@@ -19,6 +21,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
 public class SwitchableDataSource extends DelegatingDataSource {
 
     private final AtomicBoolean down = new AtomicBoolean();
+    /** The names of the threads whose connection attempts were refused, one entry per attempt. */
+    private final Queue<String> refused = new ConcurrentLinkedQueue<>();
 
     SwitchableDataSource(DataSource target) {
         super(target);
@@ -44,8 +48,14 @@ public class SwitchableDataSource extends DelegatingDataSource {
         return super.getConnection(username, password);
     }
 
+    /** Connection attempts refused so far on threads whose name contains {@code threadName}. */
+    public long refusedOn(String threadName) {
+        return refused.stream().filter(name -> name.contains(threadName)).count();
+    }
+
     private void check() throws SQLException {
         if (down.get()) {
+            refused.add(Thread.currentThread().getName());
             throw new SQLTransientConnectionException("database unreachable (test)");
         }
     }
