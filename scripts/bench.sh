@@ -356,6 +356,8 @@ settlement_case() {
         [[ -n "$acked_at" ]] || acked_at=$(acked_time)
         read -r open backlog <<<"$(open_work "$database" "$total")" || continue
         [[ -n "$open" ]] || continue
+        # where the burst's work waits: ms since the first callback, callbacks not yet processed, events not yet delivered
+        echo "$(( (now - t0) / 1000000 )) $(( open - backlog )) $backlog" >>"$LOGS/$database/burst.progress"
         (( backlog > backlog_peak )) && backlog_peak=$backlog
         if [[ -n "$acked_at" ]] && (( open <= 0 )); then done_at=$now; break; fi
         (( (now - t0) / 1000000000 > 300 )) && break
