@@ -144,6 +144,8 @@ public class PaymentRepository {
     }
 
     public void appendHistory(long paymentId, List<HistoryEntry> entries) {
+        // rows this transaction holds for its commit go first: history is read in id order
+        atCommit.flush();
         for (HistoryEntry entry : entries) {
             jdbc.update(INSERT_HISTORY, historyRow(paymentId, entry));
         }

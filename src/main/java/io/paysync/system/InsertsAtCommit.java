@@ -28,7 +28,7 @@ public class InsertsAtCommit {
 
     private final NamedParameterJdbcTemplate jdbc;
 
-    InsertsAtCommit(NamedParameterJdbcTemplate jdbc) {
+    public InsertsAtCommit(NamedParameterJdbcTemplate jdbc) {
         this.jdbc = jdbc;
     }
 
