@@ -95,8 +95,8 @@ class PaymentStateStep implements Processor {
         }
         if (claim != null) {
             payments.claim(current.id(), claim);
-            payments.appendHistoryAtCommit(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
-                    "callback reports " + claim + "; awaiting confirmation by a status check")));
+            payments.appendHistoryAtCommit(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING,
+                    Source.CALLBACK, now, "callback reports " + claim + "; awaiting confirmation by a status check")));
         }
         if (!after.status().isFinal() && update.source() == Source.CALLBACK
                 && (claim != null || trust == CallbackMapper.Trust.CHECK)) {

@@ -63,10 +63,8 @@ public class InsertsAtCommit {
         pending.rows.clear();
         for (Map.Entry<String, List<Row>> statement : statements) {
             List<Row> rows = statement.getValue();
-            int[] counts = rows.size() == 1
-                    ? new int[] {jdbc.update(statement.getKey(), rows.get(0).params())}
-                    : jdbc.batchUpdate(statement.getKey(), rows.stream().map(Row::params)
-                            .toArray(SqlParameterSource[]::new));
+            int[] counts = jdbc.batchUpdate(statement.getKey(),
+                    rows.stream().map(Row::params).toArray(SqlParameterSource[]::new));
             for (int i = 0; i < rows.size(); i++) {
                 rows.get(i).written().accept(counts[i]);
             }

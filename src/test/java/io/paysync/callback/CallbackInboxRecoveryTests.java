@@ -9,14 +9,13 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paysync.support.H2Memory;
 import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -35,10 +34,7 @@ class CallbackInboxRecoveryTests {
 
     @Test
     void oneRunHandsOverTheWholeBacklogBatchByBatchEachCallbackOnce() {
-        SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(),
-                "jdbc:h2:mem:inbox-recovery-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1",
-                "sa", "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        SimpleDriverDataSource dataSource = H2Memory.migrated("inbox-recovery");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         List<Long> expected = new ArrayList<>();
         for (int i = 0; i < 1501; i++) {

@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.flywaydb.core.Flyway;
+import io.paysync.support.H2Memory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -36,10 +35,7 @@ import org.springframework.transaction.TransactionDefinition;
  */
 class InboxWriterTests {
 
-    private final SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(),
-            "jdbc:h2:mem:inbox-writer-" + UUID.randomUUID()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa", "");
+    private final SimpleDriverDataSource dataSource = H2Memory.migrated("inbox-writer");
     private final JdbcTemplate jdbc = new JdbcTemplate(dataSource);
     /** Transactions begun; the first one waits for {@link #releaseFirst} when {@link #holdFirst} is set. */
     private final AtomicInteger transactions = new AtomicInteger();
@@ -51,7 +47,6 @@ class InboxWriterTests {
     private final ExecutorService callers = Executors.newFixedThreadPool(16);
 
     InboxWriterTests() {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource) {
             @Override
             protected void doBegin(Object transaction, TransactionDefinition definition) {

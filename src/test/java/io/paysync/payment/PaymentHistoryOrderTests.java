@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
+import io.paysync.support.H2Memory;
 import io.paysync.system.InsertsAtCommit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -22,17 +21,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class PaymentHistoryOrderTests {
 
-    private final SimpleDriverDataSource dataSource = new SimpleDriverDataSource(new org.h2.Driver(),
-            "jdbc:h2:mem:history-order-" + UUID.randomUUID()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-            "sa", "");
+    private final SimpleDriverDataSource dataSource = H2Memory.migrated("history-order");
     private final NamedParameterJdbcTemplate jdbc = new NamedParameterJdbcTemplate(dataSource);
     private final PaymentRepository payments;
     private final TransactionTemplate transaction;
     private final Instant now = Instant.parse("2026-11-21T12:00:00Z");
 
     PaymentHistoryOrderTests() {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
         payments = new PaymentRepository(jdbc, new InsertsAtCommit(jdbc));
         transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         payments.insertIfAbsent(new PaymentRepository.NewPayment("mypvit", "ORDER1", "ORDER1", null, null, null,
