@@ -318,6 +318,15 @@ acked_time() {
     stat -c %.9Y "$WRK_DONE"/* | sort -n | tail -1 | tr -d .
 }
 
+# a fresh JVM compiles the intake path and the pipeline first (as the cases (c) did on the first
+# instance): a mixed load as long as a case; the case that follows waits until its callbacks are processed
+jit_warmup() {
+    local database=$1 case=$2 prefix=$3
+    (( WARMUP > 0 )) || return 0
+    wrk_run "$DURATION" "$LOGS/$database/$case jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="$prefix" \
+        BENCH_DUP_RATE=0.3 >/dev/null
+}
+
 # (e) BURST payments tracked first (PUT /api/payments, like payments initiated elsewhere), then
 # their final callbacks as fast as the connections go; time to the last downstream message
 SETTLEMENT=()
@@ -325,8 +334,9 @@ settlement_case() {
     local database=$1 prefix=$2
     local per_thread=$((BURST / THREADS))
     local total=$((per_thread * THREADS))
-    # the burst starts on a drained pipeline: what it measures is its own settlement
     mkdir -p "$LOGS/$database"
+    jit_warmup "$database" "(e)" "J$prefix"
+    # the burst starts on a drained pipeline: what it measures is its own settlement
     local waited; waited=$(settle "$database" 240)
     local requests duration_us p50_us p90_us p99_us max_us status_errors connect read write timeout
     wrk_quota_start "$LOGS/$database/track.wrk" BENCH_MODE=track BENCH_PREFIX="$prefix" BENCH_QUOTA="$per_thread"
@@ -440,12 +450,7 @@ run_database() {
                 start_on "$database" "$database-mixed"
             fi
             cases="(d)"
-            if (( WARMUP > 0 )); then
-                # a fresh JVM compiles the intake path first (as the cases (c) did on the first
-                # instance): a warm-up as long as a case, whose callbacks are processed before (d) starts
-                wrk_run "$DURATION" "$LOGS/$database/(d) jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="J$run" \
-                    BENCH_DUP_RATE=0.3 >/dev/null
-            fi
+            jit_warmup "$database" "(d)" "J$run"
             SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(d) mixed, 30 % repeats" mixed "M$run" BENCH_DUP_RATE=0.3
             SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(d) repeats only" duplicates "M$run" BENCH_DUP_RANGE=300
         fi
@@ -501,7 +506,8 @@ done
     cat "$ROWS"
     echo
     if (( ${#SETTLEMENT[@]} > 0 )); then
-    echo "Settlement (e): $BURST payments tracked with \`PUT /api/payments\`, then their final callbacks (EllyPay,"
+    echo "Settlement (e), on a fresh instance after a JIT warm-up of ${DURATION} s (mixed load, processed first):"
+    echo "$BURST payments tracked with \`PUT /api/payments\`, then their final callbacks (EllyPay,"
     echo "MyPVit, MVola, VirtualPay in turn) at $CONNECTIONS connections; from the first callback to the"
     echo "last \`payment.finalized\` message delivered downstream. Acknowledged: when wrk had the last answer;"
     echo "delivered: the first poll (every 0.5 s on PostgreSQL, 1 s on H2) that found nothing left to deliver."

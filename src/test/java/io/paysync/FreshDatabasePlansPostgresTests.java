@@ -21,7 +21,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * The hot statements stay key lookups on a fresh PostgreSQL database, before it has statistics
- * (migrations V8 and db/vendor/postgresql/V9): the JDBC driver prepares them while the tables are
+ * (migrations V8 and db/vendor/postgresql/V9, V10): the JDBC driver prepares them while the tables are
  * empty and a connection keeps that plan, so a plan that walks an index matching only the
  * provider or the state got slower with every row added (a 20,000-callback burst: 1–2 ms per
  * lookup instead of 0.05).
@@ -60,6 +60,13 @@ class FreshDatabasePlansPostgresTests {
                     PREPARE lock_by_provider_reference(varchar, varchar) AS SELECT id FROM payment
                     WHERE provider = $1 AND provider_reference = $2 ORDER BY id DESC LIMIT 1 FOR UPDATE""",
                     "EXECUTE lock_by_provider_reference('mvola', 'PR-mvola-17174')"),
+            // PaymentRepository.lockOpenByVirtualAccount (VirtualPay): one static account into which
+            // every VirtualPay payment was made, all settled but one (V10)
+            new Hot("lock the open payment of a virtual account", """
+                    PREPARE lock_open_by_virtual_account(varchar, varchar) AS SELECT id FROM payment
+                    WHERE provider = $1 AND virtual_account = $2 AND origin = 'API'
+                    AND status IN ('PENDING', 'UNCERTAIN') ORDER BY id DESC LIMIT 1 FOR UPDATE""",
+                    "EXECUTE lock_open_by_virtual_account('virtualpay', 'VA-STATIC')"),
             // PaymentRepository.history
             new Hot("history of a payment", """
                     PREPARE history(bigint) AS SELECT status, source, at, detail FROM payment_history
@@ -119,13 +126,19 @@ class FreshDatabasePlansPostgresTests {
         }
     }
 
-    /** Five providers' payments, each with a history entry, a received callback and a pending event. */
+    /**
+     * Five providers' payments, each with a history entry, a received callback and a pending event;
+     * VirtualPay's all initiated through the API into one static virtual account and settled, but one.
+     */
     private static void fill(Statement sql) throws SQLException {
         sql.execute("""
                 INSERT INTO payment (id, provider, merchant_reference, match_key, provider_reference, status, origin,
-                    created_at, updated_at)
+                    virtual_account, created_at, updated_at)
                 SELECT g, p, 'REF-' || p || '-' || g, 'REF-' || p || '-' || g,
-                    CASE WHEN p = 'mvola' THEN 'PR-' || p || '-' || g END, 'PENDING', 'CALLBACK', now(), now()
+                    CASE WHEN p = 'mvola' THEN 'PR-' || p || '-' || g END,
+                    CASE WHEN p = 'virtualpay' AND g <> 17173 THEN 'SUCCESS' ELSE 'PENDING' END,
+                    CASE WHEN p = 'virtualpay' THEN 'API' ELSE 'CALLBACK' END,
+                    CASE WHEN p = 'virtualpay' THEN 'VA-STATIC' END, now(), now()
                 FROM generate_series(1, %d) g,
                     LATERAL (SELECT (ARRAY['mypvit', 'cinetpay', 'ellypay', 'virtualpay', 'mvola'])[g %% 5 + 1] AS p) x
                 """.formatted(ROWS));
