@@ -81,11 +81,13 @@ public class CallbackInbox {
     private final PaysyncProperties.Pipeline pipeline;
     private final long maxBodySize;
     private final InboxWriter writer;
+    private final PipelineQueue queue;
 
     CallbackInbox(NamedParameterJdbcTemplate jdbc, PlatformTransactionManager transactions, ObjectMapper json,
-            Clock clock, PaysyncProperties properties, InboxWriter writer) {
+            Clock clock, PaysyncProperties properties, InboxWriter writer, PipelineQueue queue) {
         this.jdbc = jdbc;
         this.writer = writer;
+        this.queue = queue;
         this.transaction = new TransactionTemplate(transactions);
         this.separateTransaction = new TransactionTemplate(transactions);
         this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -178,7 +180,9 @@ public class CallbackInbox {
      * in the pipeline's queue, up to {@code paysync.pipeline.batch-size} in all, become the body (a
      * list) and {@value #INBOX_IDS}; they are processed in one transaction. Taken from the queue here,
      * they are this exchange's work: a stop completes it (CompleteCurrentTaskOnly), and a crash leaves
-     * them RECEIVED for the recovery route like any other.
+     * them RECEIVED for the recovery route like any other. When that empties the queue and it had
+     * refused hand-offs (full, see {@link PipelineQueue}), the batch is filled up with those callbacks,
+     * read from the inbox, and the next one waiting there goes into the queue to carry on.
      */
     public void takeWaiting(Exchange exchange) throws org.apache.camel.InvalidPayloadException {
         List<Long> ids = new ArrayList<>();
@@ -186,23 +190,65 @@ public class CallbackInbox {
         // each callback keeps the breadcrumb of its HTTP request in the pipeline's log lines (see open)
         Map<Long, String> breadcrumbs = new HashMap<>();
         breadcrumbs.put(ids.get(0), exchange.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class));
-        if (pipeline.batchSize() > 1 && exchange.getFromEndpoint() instanceof SedaEndpoint seda) {
-            List<Exchange> taken = new ArrayList<>();
-            seda.getQueue().drainTo(taken, pipeline.batchSize() - 1);
-            for (Exchange waiting : taken) {
-                Long id = waiting.getMessage().getBody(Long.class);
-                if (id != null && !ids.contains(id)) {
-                    ids.add(id);
-                    breadcrumbs.put(id, waiting.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class));
+        if (exchange.getFromEndpoint() instanceof SedaEndpoint seda) {
+            if (pipeline.batchSize() > 1) {
+                List<Exchange> taken = new ArrayList<>();
+                seda.getQueue().drainTo(taken, pipeline.batchSize() - 1);
+                for (Exchange waiting : taken) {
+                    Long id = waiting.getMessage().getBody(Long.class);
+                    if (id != null && !ids.contains(id)) {
+                        ids.add(id);
+                        breadcrumbs.put(id, waiting.getMessage().getHeader(Exchange.BREADCRUMB_ID, String.class));
+                    }
+                    // a hand-off's completions (seda hands them over with it) now run when this exchange completes
+                    waiting.getExchangeExtension().handoverCompletions(exchange);
                 }
-                // a hand-off's completions (seda hands them over with it) now run when this exchange completes
-                waiting.getExchangeExtension().handoverCompletions(exchange);
+            }
+            if (seda.getQueue().isEmpty()) {
+                takeRefused(ids, seda);
             }
         }
         exchange.setProperty(INBOX_IDS, List.copyOf(ids));
         exchange.setProperty(BREADCRUMBS, breadcrumbs);
         exchange.setProperty(PaymentUpdate.STATUS_CHECKS, new ArrayList<Long>());
         exchange.getMessage().setBody(ids);
+    }
+
+    /**
+     * Adds to the batch the callbacks the queue refused, up to its size, and hands the next one
+     * waiting over to the queue: the pipeline reads that one, and the catch-up goes on, once it has
+     * worked through what came in meanwhile.
+     */
+    private void takeRefused(List<Long> ids, SedaEndpoint seda) {
+        long from = queue.startCatchUp();
+        if (from == PipelineQueue.NONE) {
+            return;
+        }
+        long next = from;
+        try {
+            int room = pipeline.batchSize() - ids.size();
+            // the batch's own ids may be among them: one more than a whole batch leaves room and a next one
+            List<Long> waiting = receivedFrom(from, pipeline.batchSize() + 1).stream()
+                    .filter(Predicate.not(ids::contains)).toList();
+            ids.addAll(waiting.subList(0, Math.min(room, waiting.size())));
+            next = waiting.size() > room ? waiting.get(room) : PipelineQueue.NONE;
+        } finally {
+            queue.endCatchUp(next);
+        }
+        // only once this catch-up has ended: the worker that takes it may start the next one
+        if (next != PipelineQueue.NONE) {
+            Exchange handOff = seda.createExchange();
+            handOff.getMessage().setBody(next);
+            // refused in turn when the queue is full again: then it is the first of the next catch-up
+            seda.getQueue().offer(handOff);
+        }
+    }
+
+    /** The ids of accepted callbacks not processed yet, from an id on, in id order. */
+    List<Long> receivedFrom(long fromId, int limit) {
+        return jdbc.queryForList("""
+                SELECT id FROM callback_inbox WHERE state = 'RECEIVED' AND id >= :from ORDER BY id LIMIT :limit""",
+                new MapSqlParameterSource("from", fromId).addValue("limit", limit), Long.class);
     }
 
     /**

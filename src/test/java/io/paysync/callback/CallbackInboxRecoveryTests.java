@@ -55,7 +55,7 @@ class CallbackInboxRecoveryTests {
                 Map.of());
         CallbackInbox inbox = new CallbackInbox(new NamedParameterJdbcTemplate(dataSource),
                 new DataSourceTransactionManager(dataSource), new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC),
-                properties, null);
+                properties, null, null);
 
         // what the route's loop does: find, hand over, again while the batch was full
         Exchange run = new DefaultExchange(new DefaultCamelContext());
