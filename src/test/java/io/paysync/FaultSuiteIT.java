@@ -84,9 +84,13 @@ class FaultSuiteIT {
 
     /**
      * Books a drill and asserts nothing was lost. {@code interrupted} is how many deliveries the fault
-     * could cut between the send and its record (an instance sends one event at a time): each may be
-     * sent once more, with the same eventId (CONTRACT §4), and no other duplicate is allowed.
+     * could cut between the send and its record (each of an instance's {@link #SENDERS} senders sends
+     * one event at a time): each may be sent once more, with the same eventId (CONTRACT §4), and no
+     * other duplicate is allowed.
      */
+    /** {@code paysync.downstream.senders}, its default: the drills' instances run with it. */
+    private static final int SENDERS = 2;
+
     private static void record(Books books, int interrupted) {
         TABLE.add(books.row());
         System.out.println(Books.HEADER + "\n" + books.row());
@@ -159,7 +163,7 @@ class FaultSuiteIT {
 
                 awaitDelivered(providers, downstream);
                 record(books("2 instances, SIGKILL + SIGTERM", providers, downstream,
-                        "restart " + restartTook + ", SIGTERM exit " + millis(stopTook) + "; " + fires), 1);
+                        "restart " + restartTook + ", SIGTERM exit " + millis(stopTook) + "; " + fires), SENDERS);
             } finally {
                 a.close();
                 b.close();
@@ -246,7 +250,7 @@ class FaultSuiteIT {
             awaitDelivered(providers, downstream);
             record(books("PostgreSQL stopped ~8 s", providers, downstream, String.format(
                     "%d answered during outage, all 503; readiness DOWN; first 200 %s after restart",
-                    duringOutage.size(), millis(recovered))), 1);
+                    duringOutage.size(), millis(recovered))), SENDERS);
             assertThat(unavailable).isPositive();
         }
     }

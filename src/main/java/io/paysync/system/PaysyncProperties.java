@@ -90,6 +90,7 @@ public record PaysyncProperties(
             @DefaultValue("PT1S") Duration initialBackoff,
             @DefaultValue("PT5M") Duration maxBackoff,
             @DefaultValue("100") int batchSize,
+            @DefaultValue("2") int senders,
             Map<String, Target> targets,
             @DefaultValue Amqp amqp) {
 
@@ -98,13 +99,16 @@ public record PaysyncProperties(
 
         @ConstructorBinding
         public Downstream {
+            if (senders < 1) {
+                throw new IllegalArgumentException("paysync.downstream.senders must be at least 1, not " + senders);
+            }
             targets = targets == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(targets));
             amqp = amqp == null ? new Amqp(Amqp.DEFAULT_URL, null, null, null) : amqp;
         }
 
-        /** One target, {@code uri}, no AMQP settings (tests). */
+        /** One target, {@code uri}, one sender, no AMQP settings (tests). */
         public Downstream(String uri, int maxAttempts, Duration initialBackoff, Duration maxBackoff, int batchSize) {
-            this(uri, maxAttempts, initialBackoff, maxBackoff, batchSize, null, null);
+            this(uri, maxAttempts, initialBackoff, maxBackoff, batchSize, 1, null, null);
         }
     }
 

@@ -24,7 +24,7 @@ class DownstreamTargetsTests {
 
     private static Map<String, DownstreamTargets.Target> resolve(String uri, Map<String, PaysyncProperties.Target> targets) {
         return DownstreamTargets.resolve(new PaysyncProperties.Downstream(uri, 12, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 100, targets, null), PROVIDERS);
+                Duration.ofMinutes(5), 100, 1, targets, null), PROVIDERS);
     }
 
     private static Payment payment(String provider, PaymentStatus status) {
