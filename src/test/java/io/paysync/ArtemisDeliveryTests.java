@@ -189,7 +189,9 @@ class ArtemisDeliveryTests extends BusDeliveryTestSupport {
         assertThat(rows.values().stream().filter(row -> row.attempts() > 1).count())
                 .as("deliveries cut by a kill (and the next ones, on the dying session) sent again")
                 .isGreaterThanOrEqualTo(3);
-        assertThat(KILLER.duplicates.get()).as("same-id redeliveries the broker recognised and dropped").isEqualTo(3);
+        // each kill leaves at least the message it cut in doubt, at most one per sender
+        assertThat(KILLER.duplicates.get()).as("same-id redeliveries the broker recognised and dropped")
+                .isBetween(3, 3 * SENDERS);
         List<String> received = new ArrayList<>();
         try (Connection connection = openJms()) {
             for (Message message : receiveAll(connection.createSession(false, Session.AUTO_ACKNOWLEDGE),

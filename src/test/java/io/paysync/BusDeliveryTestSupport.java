@@ -27,6 +27,12 @@ abstract class BusDeliveryTestSupport extends PaysyncHttpTestSupport {
     record Row(String status, int attempts, String lastError) {
     }
 
+    /**
+     * {@code paysync.downstream.senders}, its default: sends in flight at once, so a connection cut
+     * in the middle of one can leave up to this many messages in doubt.
+     */
+    static final int SENDERS = 2;
+
 
     /** Settles one MyPVit payment through its callback (code 200 with SUCCESS, else 400); its event id. */
     String settleMypvit(String reference, String status) {

@@ -30,6 +30,7 @@ import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -232,6 +233,11 @@ public class CallbackInbox {
                     .filter(Predicate.not(ids::contains)).toList();
             ids.addAll(waiting.subList(0, Math.min(room, waiting.size())));
             next = waiting.size() > room ? waiting.get(room) : PipelineQueue.NONE;
+        } catch (DataAccessException e) {
+            // the batch goes on as it is; the next worker to empty the queue tries again from the same id
+            log.warn("Could not read the callbacks the pipeline's queue refused (from inbox id {}): {}", from,
+                    e.toString());
+            return;
         } finally {
             queue.endCatchUp(next);
         }

@@ -42,8 +42,8 @@ public class PipelineQueue implements BlockingQueueFactory<Exchange> {
 
     PipelineQueue(MeterRegistry registry) {
         this.refusedCounter = Counter.builder("paysync.pipeline.handoffs.refused")
-                .description("Callbacks recorded while the pipeline's queue was full: taken from the inbox"
-                        + " once the pipeline has worked through its queue")
+                .description("Hand-offs to the pipeline refused because its queue was full: the callbacks"
+                        + " wait in the inbox, taken from there once the pipeline has worked through its queue")
                 .register(registry);
     }
 
