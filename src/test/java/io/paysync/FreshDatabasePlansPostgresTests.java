@@ -64,8 +64,12 @@ class FreshDatabasePlansPostgresTests {
             // every VirtualPay payment was made, all settled but one (V10)
             new Hot("lock the open payment of a virtual account", """
                     PREPARE lock_open_by_virtual_account(varchar, varchar) AS SELECT id FROM payment
-                    WHERE provider = $1 AND virtual_account = $2 AND origin = 'API'
-                    AND status IN ('PENDING', 'UNCERTAIN') ORDER BY id DESC LIMIT 1 FOR UPDATE""",
+                    WHERE id = GREATEST(
+                        (SELECT MAX(id) FROM payment WHERE provider = $1 AND virtual_account = $2
+                            AND origin = 'API' AND status = 'PENDING'),
+                        (SELECT MAX(id) FROM payment WHERE provider = $1 AND virtual_account = $2
+                            AND origin = 'API' AND status = 'UNCERTAIN'))
+                    AND status IN ('PENDING', 'UNCERTAIN') FOR UPDATE""",
                     "EXECUTE lock_open_by_virtual_account('virtualpay', 'VA-STATIC')"),
             // PaymentRepository.history
             new Hot("history of a payment", """

@@ -61,10 +61,24 @@ public class PaymentRepository {
                 new MapSqlParameterSource("provider", provider).addValue("ref", providerReference));
     }
 
+    /**
+     * {@link #lockOpenByVirtualAccount}: the newest of each open status by key (the account's settled
+     * payments are never read: a static account takes all of its customer's payments), then that row,
+     * locked. One lookup per status, because H2 uses an index for {@code status = …} but not for
+     * {@code status IN (…)} after other columns (db/vendor/h2/V10); PostgreSQL serves both from its
+     * partial index of open payments (db/vendor/postgresql/V10).
+     */
+    static final String OPEN_BY_VIRTUAL_ACCOUNT = "SELECT " + COLUMNS + """
+             FROM payment WHERE id = GREATEST(
+                (SELECT MAX(id) FROM payment WHERE provider = :provider AND virtual_account = :account
+                    AND origin = 'API' AND status = 'PENDING'),
+                (SELECT MAX(id) FROM payment WHERE provider = :provider AND virtual_account = :account
+                    AND origin = 'API' AND status = 'UNCERTAIN'))
+            AND status IN ('PENDING', 'UNCERTAIN') FOR UPDATE""";
+
     /** The newest payment initiated through the API into this virtual account and not settled yet. */
     Optional<Payment> lockOpenByVirtualAccount(String provider, String virtualAccount) {
-        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND virtual_account = :account"
-                        + " AND origin = 'API' AND status IN ('PENDING', 'UNCERTAIN') ORDER BY id DESC LIMIT 1 FOR UPDATE",
+        return one(OPEN_BY_VIRTUAL_ACCOUNT,
                 new MapSqlParameterSource("provider", provider).addValue("account", virtualAccount));
     }
 
