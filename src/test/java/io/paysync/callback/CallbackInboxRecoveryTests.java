@@ -3,25 +3,18 @@ package io.paysync.callback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paysync.support.H2Memory;
-import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The recovery route's {@code find-unprocessed} step on H2: a backlog larger than one batch (a
@@ -48,14 +41,7 @@ class CallbackInboxRecoveryTests {
                 expected.add(jdbc.queryForObject("SELECT MAX(id) FROM callback_inbox", Long.class));
             }
         }
-        PaysyncProperties properties = new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"),
-                new PaysyncProperties.Api(null), new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
-                new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), 100),
-                Map.of());
-        CallbackInbox inbox = new CallbackInbox(new NamedParameterJdbcTemplate(dataSource),
-                new DataSourceTransactionManager(dataSource), new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC),
-                properties, null, null);
+        CallbackInbox inbox = InboxBelowSpring.on(dataSource, Clock.fixed(NOW, ZoneOffset.UTC), null);
 
         // what the route's loop does: find, hand over, again while the batch was full
         Exchange run = new DefaultExchange(new DefaultCamelContext());

@@ -3,24 +3,17 @@ package io.paysync.callback;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.util.unit.DataSize;
 
 /** The pipeline's queue notes the hand-offs it refuses when full, for one catch-up at a time. */
 class PipelineQueueTests {
@@ -95,13 +88,7 @@ class PipelineQueueTests {
             seda.getQueue().offer(handOff(2));
             // a database that cannot be reached (H2 refuses to create it)
             DriverManagerDataSource unreachable = new DriverManagerDataSource("jdbc:h2:mem:missing;IFEXISTS=TRUE");
-            CallbackInbox inbox = new CallbackInbox(new NamedParameterJdbcTemplate(unreachable),
-                    new DataSourceTransactionManager(unreachable), new ObjectMapper(), Clock.systemUTC(),
-                    new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"), new PaysyncProperties.Api(null),
-                            new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                            new PaysyncProperties.Pipeline(1, Duration.ofSeconds(10), 10, 50),
-                            new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1),
-                                    Duration.ofMinutes(5), 100), Map.of()), null, factory);
+            CallbackInbox inbox = InboxBelowSpring.on(unreachable, Clock.systemUTC(), factory);
             Exchange taken = seda.getQueue().poll();
             taken.getExchangeExtension().setFromEndpoint(seda);
 
