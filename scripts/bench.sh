@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # paysync benchmark (issue 9): callback intake against the machine's own ceilings, in one run.
 #
-#   scripts/bench.sh            # build, then PostgreSQL and H2 runs (about 20 minutes here, most of it
-#                               # waiting for the pipeline between cases; less when it keeps up)
+#   scripts/bench.sh            # build, then PostgreSQL and H2 runs (about 31 minutes on the 2-core
+#                               # machine: a minute of JIT warm-up per fresh JVM, and most cases wait
+#                               # for the pipeline to finish the previous one's callbacks)
 #
 # Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
 # ceiling), (b) pgbench single-INSERT transactions on the same PostgreSQL (commit ceiling; once),
-# (c) intake per provider, (d) a mixed five-provider load with 30 % repeats, then the same callbacks
-# again (repeats only) — on a fresh instance and database (the cases before leave the pipeline far
-# behind), after a JIT warm-up as long as a case, each starting once the pipeline has processed what
-# came before it — (e) settlement of a burst of tracked payments: first callback to last
+# (c) intake per provider, each on a drained pipeline, (d) a mixed five-provider load with 30 % repeats,
+# then the same callbacks again (repeats only) — on a fresh instance and database, each starting once
+# the pipeline has processed what came before it — (e) settlement of a burst of tracked payments: first callback to last
 # downstream message; (f) a hand-rolled receiver (Spring MVC + JdbcTemplate, one INSERT … ON CONFLICT
 # per callback, io.paysync.bench.MvcReceiver) in the same JVM, on the operations port, for the
 # "2.5 times a hand-rolled receiver" target. Every case: a warm-up, then BENCH_DURATION seconds at
-# BENCH_CONNECTIONS.
+# BENCH_CONNECTIONS; every fresh JVM is first warmed up for its JIT (BENCH_JIT_WARMUP): (a) and (f)
+# with their own load, (c), (d) and (e) after a mixed load, processed before they start.
 # The report is appended to bench/results/<date>.md; logs go to target/bench/<time>/.
 #
 # Needs: root (installs Debian's wrk when missing), PostgreSQL on BENCH_PG_HOST:BENCH_PG_PORT with
@@ -24,7 +25,9 @@
 # BENCH_THREADS (2), BENCH_BURST (20000), BENCH_DATABASES ("postgres h2"), BENCH_PROVIDERS (all five),
 # BENCH_CASES ("a b f c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
 # (20: seconds a case waits for the pipeline to finish the previous one's work; the burst waits up to 240),
-# BENCH_REPEATS_WAIT (600: the same for the two (d) cases, which run on a fresh instance),
+# BENCH_REPEATS_WAIT (600: the same for the cases (c) and (d), each of which starts on a drained pipeline),
+# BENCH_JIT_WARMUP (60: seconds of load before (a), (f), the cases (c), (d) and (e) on a fresh JVM, for the JIT),
+# BENCH_BURST_WARMUP (4000: a smaller burst of (e)'s shape before it; 0 for none),
 # BENCH_JAVA_OPTS (the JVM options the README recommends), BENCH_SKIP_BUILD=1, BENCH_NOTE (a line for the report),
 # BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file).
 set -euo pipefail
@@ -34,6 +37,11 @@ cd "$ROOT"
 
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-5}
+# a fresh JVM's JIT: C2 was still compiling at 0.25-0.45 of a core 20 s into the mixed load
+# (2026-11-21, CPU per thread from /proc), less after 60 s
+JIT_WARMUP=${BENCH_JIT_WARMUP:-60}
+# (e)'s own path (tracking, then the final callbacks of tracked payments) compiled before it is measured
+BURST_WARMUP=${BENCH_BURST_WARMUP:-4000}
 CONNECTIONS=${BENCH_CONNECTIONS:-50}
 THREADS=${BENCH_THREADS:-2}
 BURST=${BENCH_BURST:-20000}
@@ -118,6 +126,24 @@ other_load() {
 
 rss_mb() { awk '/^VmRSS/ {printf "%d", $2/1024}' "/proc/$PAYSYNC_PID/status" 2>/dev/null || echo "?"; }
 peak_rss_mb() { awk '/^VmHWM/ {printf "%d", $2/1024}' "/proc/$PAYSYNC_PID/status" 2>/dev/null || echo "?"; }
+
+# CPU time used so far, in clock ticks: "<paysync's JVM> <PostgreSQL>" (every live postgres process,
+# plus what its exited backends used: the postmaster's children's times)
+cpu_ticks() {
+    local jvm pgsql=0 pid
+    jvm=$(awk '{print $14 + $15}' "/proc/$PAYSYNC_PID/stat" 2>/dev/null || echo 0)
+    for pid in $(pgrep -x postgres); do
+        pgsql=$((pgsql + $(awk -v parent="$(pgrep -o -x postgres)" '{print $14 + $15 + ($1 == parent ? $16 + $17 : 0)}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$jvm $pgsql"
+}
+
+# milliseconds of CPU per item between two cpu_ticks readings: "<paysync> / <PostgreSQL>"
+cpu_per() {
+    local before=($1) after=($2) items=$3 hz; hz=$(getconf CLK_TCK)
+    awk -v j=$((after[0] - before[0])) -v p=$((after[1] - before[1])) -v n="$items" -v hz="$hz" \
+        'BEGIN {printf "%.2f / %.2f", 1000 * j / hz / n, 1000 * p / hz / n}'
+}
 
 pg() { psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -v ON_ERROR_STOP=1 -Atq "$@"; }
 
@@ -249,8 +275,9 @@ measure() {
     waited=$(settle "$database")
     local load; load=$(load_average)
     local others; others=$(other_load)
-    if (( WARMUP > 0 )); then
-        wrk_run "$WARMUP" "$out.warmup" BENCH_MODE="$mode" BENCH_PREFIX="W$prefix" "$@" >/dev/null
+    local warmup=${CASE_WARMUP:-$WARMUP}
+    if (( warmup > 0 )); then
+        wrk_run "$warmup" "$out.warmup" BENCH_MODE="$mode" BENCH_PREFIX="W$prefix" "$@" >/dev/null
     fi
     local requests duration_us p50_us p99_us max_us status_errors connect read write timeout p90_us
     eval "$(wrk_run "$DURATION" "$out" BENCH_MODE="$mode" BENCH_PREFIX="$prefix" "$@")"
@@ -318,12 +345,12 @@ acked_time() {
     stat -c %.9Y "$WRK_DONE"/* | sort -n | tail -1 | tr -d .
 }
 
-# a fresh JVM compiles the intake path and the pipeline first (as the cases (c) did on the first
-# instance): a mixed load as long as a case; the case that follows waits until its callbacks are processed
+# a fresh JVM compiles the intake path and the pipeline first: a mixed load of JIT_WARMUP seconds;
+# the case that follows waits until its callbacks are processed
 jit_warmup() {
     local database=$1 case=$2 prefix=$3
     (( WARMUP > 0 )) || return 0
-    wrk_run "$DURATION" "$LOGS/$database/$case jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="$prefix" \
+    wrk_run "$JIT_WARMUP" "$LOGS/$database/$case jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="$prefix" \
         BENCH_DUP_RATE=0.3 >/dev/null
 }
 
@@ -336,6 +363,14 @@ settlement_case() {
     local total=$((per_thread * THREADS))
     mkdir -p "$LOGS/$database"
     jit_warmup "$database" "(e)" "J$prefix"
+    if (( BURST_WARMUP >= THREADS )); then
+        # a smaller burst of the same shape (its own payments), settled before the measured one
+        local warm=$((BURST_WARMUP / THREADS))
+        wrk_quota_start "$LOGS/$database/track warm-up.wrk" BENCH_MODE=track BENCH_PREFIX="K$prefix" BENCH_QUOTA="$warm"
+        wrk_quota_finish 300
+        wrk_quota_start "$LOGS/$database/burst warm-up.wrk" BENCH_MODE=burst BENCH_PREFIX="K$prefix" BENCH_QUOTA="$warm"
+        wrk_quota_finish 300
+    fi
     # the burst starts on a drained pipeline: what it measures is its own settlement
     local waited; waited=$(settle "$database" 240)
     local requests duration_us p50_us p90_us p99_us max_us status_errors connect read write timeout
@@ -355,6 +390,7 @@ settlement_case() {
     local load; load=$(load_average)
     local others; others=$(other_load)
     local out="$LOGS/$database/burst.wrk"
+    local cpu0; cpu0=$(cpu_ticks)
     local t0; t0=$(date +%s%N)
     wrk_quota_start "$out" BENCH_MODE=burst BENCH_PREFIX="$prefix" BENCH_QUOTA="$per_thread"
     local acked_at="" done_at="" backlog_peak=0 open backlog now
@@ -372,6 +408,10 @@ settlement_case() {
         if [[ -n "$acked_at" ]] && (( open <= 0 )); then done_at=$now; break; fi
         (( (now - t0) / 1000000000 > 300 )) && break
     done
+    # the CPU the burst cost, per callback (a steadier measure than its duration on a shared machine)
+    local cpu="-"
+    [[ -n "$done_at" ]] && cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$total")
+    [[ "$database" == postgres ]] || cpu="${cpu% / *} / -"
     wrk_quota_finish 30
     eval "$(wrk_result "$out")"
     local socket=$((connect + read + write + timeout))
@@ -384,7 +424,7 @@ settlement_case() {
         [[ -n "$acked_at" ]] && drain=$(awk -v a="$done_at" -v b="$acked_at" 'BEGIN {printf "%.1f s", (a-b)/1e9}')
     fi
     say "$database settlement of $total: acknowledged in $intake, delivered in $settled, drain after the burst $drain"
-    SETTLEMENT+=("| $database | $total | $intake | $settled | $drain | $backlog_peak | $(ms "$p50_us") / $(ms "$p99_us") | $status_errors / $socket | $(rss_mb) | $load (waited ${waited} s for the pipeline, outbox backlog at the start $backlog0; $others) |")
+    SETTLEMENT+=("| $database | $total | $intake | $settled | $drain | $backlog_peak | $cpu | $(ms "$p50_us") / $(ms "$p99_us") | $status_errors / $socket | $(rss_mb) | $load (waited ${waited} s for the pipeline, outbox backlog at the start $backlog0; $others) |")
 }
 
 # ---------------------------------------------------------------- the runs
@@ -433,11 +473,15 @@ run_database() {
     if has a || has b || has f || has c || has d; then
         start_on "$database" "$database"
         [[ "$database" == postgres ]] && has b && pgbench_case
-        has a && measure "$database" "(a) constant 200 on the engine" ceiling "C$run"
-        has f && WRK_PORT=$OPS_PORT measure "$database" "(f) hand-rolled MVC receiver (ops port)" mvc "F$run"
+        # the ceiling and the hand-rolled receiver warmed up as long as paysync's intake (below)
+        has a && CASE_WARMUP=$JIT_WARMUP measure "$database" "(a) constant 200 on the engine" ceiling "C$run"
+        has f && CASE_WARMUP=$JIT_WARMUP WRK_PORT=$OPS_PORT measure "$database" "(f) hand-rolled MVC receiver (ops port)" mvc "F$run"
         if has c; then
+            # compiled first, like (d) and (e); each provider starts once the pipeline has processed
+            # what came before it (the JIT warm-up's and the previous provider's callbacks)
+            jit_warmup "$database" "(c)" "K$run"
             for provider in $PROVIDERS; do
-                measure "$database" "(c) $provider" "$provider" "P${run}${provider:0:2}"
+                SETTLE_WAIT=$REPEATS_WAIT measure "$database" "(c) $provider" "$provider" "P${run}${provider:0:2}"
             done
         fi
         local cases="(a)–(c)"
@@ -498,7 +542,8 @@ done
     echo
     echo "Machine: $(nproc) cores ($CPU), $MEMORY memory; $JAVA_VERSION; PostgreSQL $PG_VERSION."
     echo "JVM options: \`${JAVA_OPTS:-none (java -jar defaults)}\`${MALLOC_ARENA_MAX:+ with MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}${PAYSYNC_ARGS:+; paysync settings: \`$PAYSYNC_ARGS\`}. wrk: $THREADS threads, $CONNECTIONS connections,"
-    echo "${WARMUP} s warm-up, then ${DURATION} s per case. Load average before the run: $LOAD_BEFORE."
+    echo "${WARMUP} s warm-up, then ${DURATION} s per case; a JIT warm-up of ${JIT_WARMUP} s on each fresh JVM (the first"
+    echo "case (a) and (f) warm up that long, a mixed load before the cases (c), (d) and (e)). Load average before the run: $LOAD_BEFORE."
     [[ -n "${BENCH_NOTE:-}" ]] && { echo; echo "$BENCH_NOTE"; }
     echo
     echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | × (f) | load average before (pipeline wait; top processes) |"
@@ -506,14 +551,16 @@ done
     cat "$ROWS"
     echo
     if (( ${#SETTLEMENT[@]} > 0 )); then
-    echo "Settlement (e), on a fresh instance after a JIT warm-up of ${DURATION} s (mixed load, processed first):"
+    echo "Settlement (e), on a fresh instance after a JIT warm-up of ${JIT_WARMUP} s (mixed load) and a burst of $BURST_WARMUP of its own shape, both processed first:"
     echo "$BURST payments tracked with \`PUT /api/payments\`, then their final callbacks (EllyPay,"
     echo "MyPVit, MVola, VirtualPay in turn) at $CONNECTIONS connections; from the first callback to the"
     echo "last \`payment.finalized\` message delivered downstream. Acknowledged: when wrk had the last answer;"
     echo "delivered: the first poll (every 0.5 s on PostgreSQL, 1 s on H2) that found nothing left to deliver."
+    echo "CPU per callback: the CPU time paysync's JVM and PostgreSQL's processes used from the first callback to"
+    echo "that poll, divided by the callbacks (H2 runs inside paysync's JVM)."
     echo
-    echo "| db | callbacks | all acknowledged after | all delivered after | drain after the last ack | outbox backlog peak | ack p50 / p99 ms | non-2xx / socket errors | RSS MB | load average before |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| db | callbacks | all acknowledged after | all delivered after | drain after the last ack | outbox backlog peak | CPU ms per callback: paysync / PostgreSQL | ack p50 / p99 ms | non-2xx / socket errors | RSS MB | load average before |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${SETTLEMENT[@]}"
     echo
     fi
