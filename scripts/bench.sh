@@ -349,7 +349,7 @@ acked_time() {
 # the case that follows waits until its callbacks are processed
 jit_warmup() {
     local database=$1 case=$2 prefix=$3
-    (( WARMUP > 0 )) || return 0
+    (( JIT_WARMUP > 0 )) || return 0
     wrk_run "$JIT_WARMUP" "$LOGS/$database/$case jit warm-up.wrk" BENCH_MODE=mixed BENCH_PREFIX="$prefix" \
         BENCH_DUP_RATE=0.3 >/dev/null
 }
