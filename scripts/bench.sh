@@ -130,11 +130,12 @@ peak_rss_mb() { awk '/^VmHWM/ {printf "%d", $2/1024}' "/proc/$PAYSYNC_PID/status
 # CPU time used so far, in clock ticks: "<paysync's JVM> <PostgreSQL>" (every live postgres process,
 # plus what its exited backends used: the postmaster's children's times)
 cpu_ticks() {
-    local jvm pgsql=0 pid
+    local jvm pgsql postmaster
     jvm=$(awk '{print $14 + $15}' "/proc/$PAYSYNC_PID/stat" 2>/dev/null || echo 0)
-    for pid in $(pgrep -x postgres); do
-        pgsql=$((pgsql + $(awk -v parent="$(pgrep -o -x postgres)" '{print $14 + $15 + ($1 == parent ? $16 + $17 : 0)}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-    done
+    postmaster=$(pgrep -o -x postgres || true)
+    # a backend may exit between pgrep and cat
+    pgsql=$( { pgrep -x postgres | sed 's|.*|/proc/&/stat|' | xargs -r cat 2>/dev/null || true; } \
+        | awk -v postmaster="$postmaster" '{s += $14 + $15 + ($1 == postmaster ? $16 + $17 : 0)} END {print s + 0}')
     echo "$jvm $pgsql"
 }
 

@@ -191,7 +191,7 @@ class ArtemisDeliveryTests extends BusDeliveryTestSupport {
                 .isGreaterThanOrEqualTo(3);
         // each kill leaves at least the message it cut in doubt, at most one per sender
         assertThat(KILLER.duplicates.get()).as("same-id redeliveries the broker recognised and dropped")
-                .isBetween(3, 3 * SENDERS);
+                .isBetween(3, 3 * senders());
         List<String> received = new ArrayList<>();
         try (Connection connection = openJms()) {
             for (Message message : receiveAll(connection.createSession(false, Session.AUTO_ACKNOWLEDGE),

@@ -12,7 +12,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.paysync.system.PaysyncProperties;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Delivery to a real broker: payments settled through real callbacks, their outbox rows per target,
@@ -27,11 +29,16 @@ abstract class BusDeliveryTestSupport extends PaysyncHttpTestSupport {
     record Row(String status, int attempts, String lastError) {
     }
 
+    @Autowired
+    PaysyncProperties properties;
+
     /**
-     * {@code paysync.downstream.senders}, its default: sends in flight at once, so a connection cut
-     * in the middle of one can leave up to this many messages in doubt.
+     * {@code paysync.downstream.senders} as this instance runs: sends in flight at once, so a
+     * connection cut in the middle of one can leave up to this many messages in doubt.
      */
-    static final int SENDERS = 2;
+    int senders() {
+        return properties.downstream().senders();
+    }
 
 
     /** Settles one MyPVit payment through its callback (code 200 with SUCCESS, else 400); its event id. */

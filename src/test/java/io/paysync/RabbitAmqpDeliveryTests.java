@@ -127,7 +127,7 @@ class RabbitAmqpDeliveryTests extends BusDeliveryTestSupport {
         // each cut leaves at most one message per sender in doubt
         int duplicates = duplicatesOfRetriedRows(eventIds, "ledger", LEDGER)
                 + duplicatesOfRetriedRows(eventIds, "notifications", NOTIFICATIONS);
-        assertThat(duplicates).as("messages received twice").isBetween(1, 2 * SENDERS);
+        assertThat(duplicates).as("messages received twice").isBetween(1, 2 * senders());
     }
 
     /** Checks that every event reached the queue, once or, if its row was retried, more; the extra copies. */
