@@ -10,7 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 
+import ch.qos.logback.classic.LoggerContext;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * paysync's meters on /actuator/prometheus (CONTRACT §6), scraped with the ops user: each counter
@@ -149,5 +151,17 @@ class MetricsTests extends PaysyncHttpTestSupport {
                         && key.contains("routeId=\"callback-mypvit\""))
                 .anyMatch(key -> key.startsWith("camel_route_policy_seconds_count{")
                         && key.contains("routeId=\"payment-pipeline-apply\"")));
+    }
+
+    @Test
+    void logEventsAreCountedWithoutATurboFilter() throws Exception {
+        LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+        assertThat(logback.getTurboFilterList()).isEmpty();
+        String warnings = "logback_events_total{level=\"warn\"}";
+        double before = value(scrape(), warnings);
+
+        LoggerFactory.getLogger(MetricsTests.class).warn("a warning the logback.events counter takes");
+
+        assertThat(value(scrape(), warnings)).isGreaterThanOrEqualTo(before + 1);
     }
 }

@@ -1,8 +1,5 @@
 package io.paysync.system;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.InterceptStrategy;
@@ -22,7 +19,6 @@ public final class PaymentMdc {
 
     public static final String PROVIDER = "provider";
     public static final String MERCHANT_REFERENCE = "merchantReference";
-    private static final String[] KEYS = {PROVIDER, MERCHANT_REFERENCE};
 
     private PaymentMdc() {
     }
@@ -41,28 +37,37 @@ public final class PaymentMdc {
 
     /** Runs the action with the MDC naming this payment, restoring the MDC afterwards. */
     public static void with(String provider, String merchantReference, Runnable action) {
-        Map<String, String> saved = save();
+        String savedProvider = MDC.get(PROVIDER);
+        String savedReference = MDC.get(MERCHANT_REFERENCE);
         try {
             put(PROVIDER, provider);
             put(MERCHANT_REFERENCE, merchantReference);
             action.run();
         } finally {
-            restore(saved);
+            restore(PROVIDER, savedProvider);
+            restore(MERCHANT_REFERENCE, savedReference);
         }
     }
 
-    /** Wraps every route step: the exchange's payment in the MDC while the step runs. */
+    /**
+     * Wraps every route step: the exchange's payment in the MDC while the step runs, the MDC as it
+     * was afterwards (the thread goes on to other exchanges). Runs around every step of every
+     * exchange: two locals rather than a map, and a key written only when its value changes.
+     */
     public static InterceptStrategy interceptStrategy() {
         return (context, definition, target, nextTarget) -> new DelegateAsyncProcessor(target) {
             @Override
             public boolean process(Exchange exchange, AsyncCallback callback) {
-                Map<String, String> saved = save();
+                String savedProvider = MDC.get(PROVIDER);
+                String savedReference = MDC.get(MERCHANT_REFERENCE);
                 try {
-                    put(PROVIDER, exchange.getProperty(PROVIDER, String.class));
-                    put(MERCHANT_REFERENCE, exchange.getProperty(MERCHANT_REFERENCE, String.class));
+                    putChanged(PROVIDER, savedProvider, exchange.getProperty(PROVIDER, String.class));
+                    putChanged(MERCHANT_REFERENCE, savedReference,
+                            exchange.getProperty(MERCHANT_REFERENCE, String.class));
                     return processor.process(exchange, callback);
                 } finally {
-                    restore(saved);
+                    restore(PROVIDER, savedProvider);
+                    restore(MERCHANT_REFERENCE, savedReference);
                 }
             }
         };
@@ -74,21 +79,21 @@ public final class PaymentMdc {
         }
     }
 
-    private static Map<String, String> save() {
-        Map<String, String> saved = new HashMap<>(2);
-        for (String key : KEYS) {
-            saved.put(key, MDC.get(key));
+    private static void putChanged(String key, String current, String value) {
+        if (value != null && !value.equals(current)) {
+            MDC.put(key, value);
         }
-        return saved;
     }
 
-    private static void restore(Map<String, String> saved) {
-        saved.forEach((key, value) -> {
-            if (value == null) {
+    /** Puts the saved value back, touching the MDC only when the step changed it. */
+    private static void restore(String key, String saved) {
+        String now = MDC.get(key);
+        if (saved == null) {
+            if (now != null) {
                 MDC.remove(key);
-            } else {
-                MDC.put(key, value);
             }
-        });
+        } else if (!saved.equals(now)) {
+            MDC.put(key, saved);
+        }
     }
 }

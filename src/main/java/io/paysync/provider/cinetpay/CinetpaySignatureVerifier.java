@@ -1,19 +1,15 @@
 package io.paysync.provider.cinetpay;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.paysync.provider.CallbackFields;
 import io.paysync.provider.CallbackRejectedException;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.RawCallback;
 import io.paysync.provider.SignatureVerifier;
 import org.springframework.stereotype.Component;
@@ -91,12 +87,6 @@ public class CinetpaySignatureVerifier implements SignatureVerifier {
                 data.append(value);
             }
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return HmacSha256.hex(secretKey, data.toString());
     }
 }

@@ -18,18 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paysync.provider.CallbackFields;
 import io.paysync.provider.CallbackRejectedException;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.RawCallback;
 import io.paysync.provider.SignatureVerifier;
 import org.springframework.stereotype.Component;
@@ -280,13 +277,7 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
 
     /** Lowercase hex HMAC-SHA256 of {@code data} (UTF-8) keyed with {@code key} (UTF-8): the {@code s} of gen-2. */
     public static String hmacHex(String key, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return HmacSha256.hex(key, data);
     }
 
     /** The key as PEM text ({@code -----BEGIN PUBLIC KEY-----}, X.509), as {@code public-key} accepts it. */
