@@ -15,16 +15,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged jar runs from any working directory with its built-in routes and defaults, and a
- * {@code routes/} directory in the working directory, when present, is what gets loaded.
+ * {@code routes/} directory in the working directory, when present, is what gets loaded. With its one
+ * application context, as in production, its log lines are counted ({@code logback.events}).
  */
 class PackagedJarIT {
+
+    private static final String INFO_LINES = "logback_events_total{level=\"info\"}";
+    private static final String OPS_PASSWORD = "jar-ops";
 
     @TempDir
     Path workingDirectory;
 
     @Test
-    void runsFromAnyDirectoryWithThePackagedRoutes() throws Exception {
-        try (PackagedPaysync paysync = start()) {
+    void runsFromAnyDirectoryWithThePackagedRoutesAndCountsItsLogLines() throws Exception {
+        try (PackagedPaysync paysync = PackagedPaysync.start(workingDirectory, "--paysync.ops.password=" + OPS_PASSWORD)) {
+            double infoLines = paysync.metric(INFO_LINES, OPS_PASSWORD);
             HttpResponse<String> ack = paysync.post("/callbacks/mypvit",
                     PaysyncHttpTestSupport.mypvit("PAYJAR1", "JAR1", "SUCCESS", "200"));
 
@@ -32,6 +37,9 @@ class PackagedJarIT {
             assertThat(ack.body()).isEqualTo("{\"responseCode\":200,\"transactionId\":\"PAYJAR1\"}");
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     paysync.get("/api/payments/mypvit/JAR1").body().contains("\"status\":\"SUCCESS\""));
+            // the callback's INFO line and the settlement's, counted by logback.events (LogEventMetrics)
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(paysync.metric(INFO_LINES, OPS_PASSWORD)).isGreaterThanOrEqualTo(infoLines + 2));
         }
     }
 

@@ -8,10 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -77,6 +79,19 @@ record PackagedPaysync(Process process, int publicPort, int operationsPort, Path
     HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + publicPort + path))
                 .header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A sample of /actuator/prometheus ({@code name{labels}} exactly as written), or 0; as the ops
+     * user with the password the test started paysync with.
+     */
+    double metric(String series, String opsPassword) throws Exception {
+        String credentials = Base64.getEncoder().encodeToString(("ops:" + opsPassword).getBytes(StandardCharsets.UTF_8));
+        String scrape = HTTP.send(HttpRequest.newBuilder(URI.create(operationsUrl("/actuator/prometheus")))
+                .header("Authorization", "Basic " + credentials).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return scrape.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+                .findFirst().orElse(0);
     }
 
     private boolean healthy() {
