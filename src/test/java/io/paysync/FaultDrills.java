@@ -111,20 +111,7 @@ final class FaultDrills {
 
     /** The first sample of {@code name} whose labels contain {@code labels}, or -1. */
     static double metric(PackagedPaysync paysync, String name, String labels) {
-        try {
-            String basic = java.util.Base64.getEncoder().encodeToString(("ops:" + OPS_PASSWORD).getBytes());
-            String text = CLIENT.send(HttpRequest.newBuilder(URI.create(paysync.operationsUrl("/actuator/prometheus")))
-                            .header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            return text.lines().filter(line -> line.startsWith(name + (labels.isEmpty() ? " " : "{"))
-                            && line.contains(labels)).findFirst()
-                    .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(-1.0);
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return paysync.metric(OPS_PASSWORD, name, labels);
     }
 
     static int readiness(PackagedPaysync paysync) {

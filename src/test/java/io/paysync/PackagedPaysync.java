@@ -81,17 +81,29 @@ record PackagedPaysync(Process process, int publicPort, int operationsPort, Path
                 .header("X-Api-Key", API_KEY).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Quick to give up: a drill may have killed or stopped the instance. */
+    private static final HttpClient SCRAPER = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     /**
-     * A sample of /actuator/prometheus ({@code name{labels}} exactly as written), or 0; as the ops
-     * user with the password the test started paysync with.
+     * The first sample on /actuator/prometheus of {@code name} whose labels contain {@code labels}
+     * (none: the unlabelled series), read as the ops user with the password the test started paysync
+     * with; -1 when it cannot be read.
      */
-    double metric(String series, String opsPassword) throws Exception {
-        String credentials = Base64.getEncoder().encodeToString(("ops:" + opsPassword).getBytes(StandardCharsets.UTF_8));
-        String scrape = HTTP.send(HttpRequest.newBuilder(URI.create(operationsUrl("/actuator/prometheus")))
-                .header("Authorization", "Basic " + credentials).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return scrape.lines().filter(line -> line.startsWith(series + " "))
-                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
-                .findFirst().orElse(0);
+    double metric(String opsPassword, String name, String labels) {
+        try {
+            String basic = Base64.getEncoder().encodeToString(("ops:" + opsPassword).getBytes(StandardCharsets.UTF_8));
+            String text = SCRAPER.send(HttpRequest.newBuilder(URI.create(operationsUrl("/actuator/prometheus")))
+                            .header("Authorization", "Basic " + basic).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(line -> line.startsWith(name + (labels.isEmpty() ? " " : "{"))
+                            && line.contains(labels)).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).orElse(-1.0);
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private boolean healthy() {
