@@ -277,11 +277,27 @@ measure() {
     local load; load=$(load_average)
     local others; others=$(other_load)
     local warmup=${CASE_WARMUP:-$WARMUP}
+    # paysync's callbacks: the CPU they cost, the pipeline's work included (from the warm-up to the
+    # pipeline done with them: every callback settled and delivered)
+    local pipeline=""
+    [[ "$mode" != ceiling && "$mode" != mvc ]] && pipeline=1
+    local cpu0=""; [[ -n "$pipeline" ]] && cpu0=$(cpu_ticks)
+    local warm_requests=0
     if (( warmup > 0 )); then
-        wrk_run "$warmup" "$out.warmup" BENCH_MODE="$mode" BENCH_PREFIX="W$prefix" "$@" >/dev/null
+        warm_requests=$(wrk_run "$warmup" "$out.warmup" BENCH_MODE="$mode" BENCH_PREFIX="W$prefix" "$@" \
+            | awk -F= '$1 == "requests" {print $2}')
     fi
     local requests duration_us p50_us p99_us max_us status_errors connect read write timeout p90_us
     eval "$(wrk_run "$DURATION" "$out" BENCH_MODE="$mode" BENCH_PREFIX="$prefix" "$@")"
+    local cpu="-" drained=""
+    if [[ -n "$pipeline" ]]; then
+        drained=$(settle "$database" "$REPEATS_WAIT")
+        if (( drained < REPEATS_WAIT )); then
+            cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$((${warm_requests:-0} + requests))")
+            [[ "$database" == postgres ]] || cpu="${cpu% / *} / -"
+        fi
+        drained="; pipeline done ${drained} s after"
+    fi
     local rps; rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN {printf "%.0f", r / (d / 1e6)}')
     local socket=$((connect + read + write + timeout))
     local of_ceiling="" of_pgbench="" of_mvc=""
@@ -296,10 +312,10 @@ measure() {
     fi
     [[ "$mode" == ceiling ]] && CEILING_RPS=$rps
     [[ "$mode" == mvc ]] && MVC_RPS=$rps
-    say "$database $name: $rps req/s, p50 $(ms "$p50_us") ms, p99 $(ms "$p99_us") ms, non-2xx $status_errors, socket $socket"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$database" "$name" "$rps" \
+    say "$database $name: $rps req/s, p50 $(ms "$p50_us") ms, p99 $(ms "$p99_us") ms, non-2xx $status_errors, socket $socket, CPU ms per callback $cpu"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$database" "$name" "$rps" \
         "$(ms "$p50_us")" "$(ms "$p99_us")" "$(ms "$max_us")" "$status_errors" "$socket" "$(rss_mb)" \
-        "${of_ceiling:--}" "${of_pgbench:--}" "${of_mvc:--}" "$load (waited ${waited} s; $others)" >>"$ROWS"
+        "${of_ceiling:--}" "${of_pgbench:--}" "${of_mvc:--}" "$cpu" "$load (waited ${waited} s$drained; $others)" >>"$ROWS"
 }
 
 # (b) pgbench: one INSERT per transaction, same clients, same duration
@@ -319,7 +335,7 @@ pgbench_case() {
     local failed; failed=$(awk '/number of failed transactions/ {print $5}' "$LOGS/pgbench.out")
     dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$PGBENCH_DB"
     say "pgbench: $PGBENCH_TPS tps, latency average $latency ms"
-    printf '| postgres | (b) pgbench INSERT ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | - | %s (%s) |\n' \
+    printf '| postgres | (b) pgbench INSERT ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | - | - | %s (%s) |\n' \
         "$PGBENCH_TPS" "$latency" "${failed:-0}" "$load" "$others" >>"$ROWS"
 }
 
@@ -547,8 +563,12 @@ done
     echo "case (a) and (f) warm up that long, a mixed load before the cases (c), (d) and (e)). Load average before the run: $LOAD_BEFORE."
     [[ -n "${BENCH_NOTE:-}" ]] && { echo; echo "$BENCH_NOTE"; }
     echo
-    echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | × (f) | load average before (pipeline wait; top processes) |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "CPU ms per callback (cases (c) and (d)): the CPU time paysync's JVM and PostgreSQL's processes used from the"
+    echo "case's warm-up until the pipeline had settled and delivered all of its callbacks, divided by the callbacks"
+    echo "(warm-up included); \"-\" when the pipeline was not done within ${REPEATS_WAIT} s."
+    echo
+    echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | × (f) | CPU ms per callback: paysync / PostgreSQL | load average before (pipeline wait; top processes) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     cat "$ROWS"
     echo
     if (( ${#SETTLEMENT[@]} > 0 )); then

@@ -93,11 +93,30 @@ public class PaymentRepository {
     }
 
     /**
-     * {@link #insertIfAbsent}, and the payment when this call created it: locked by this transaction
-     * (as a row it inserted), in the same round trip. Empty when it exists already.
+     * A payment first seen in a callback or status answer, inserted as the state rules left it, with
+     * its status check schedule and the final status an unsigned callback claimed: one statement
+     * (inserting it PENDING and then updating it took two, and left a dead row version behind in
+     * every index of the table). Returns it locked by this transaction (as a row it inserted), in the
+     * same round trip; empty when a payment with the same reference or match key exists already (a
+     * concurrent creator's: its row is locked once that transaction ends).
      */
-    Optional<Payment> insertLockedIfAbsent(NewPayment payment, Instant now) {
-        return Returning.one(jdbc, INSERT_IF_ABSENT, newPayment(payment, now), COLUMN_NAMES, PAYMENT);
+    Optional<Payment> insertFirstSeenIfAbsent(Payment firstSeen, String matchKey, PaymentStatus claimedStatus,
+            Instant nextCheckAt) {
+        MapSqlParameterSource row = values(firstSeen)
+                .addValue("ref", firstSeen.merchantReference())
+                .addValue("key", matchKey)
+                .addValue("origin", firstSeen.origin().name())
+                .addValue("created", utc(firstSeen.createdAt()))
+                .addValue("nextCheck", utc(nextCheckAt))
+                .addValue("claimed", claimedStatus == null ? null : claimedStatus.name());
+        return Returning.one(jdbc, """
+                INSERT INTO payment (provider, merchant_reference, match_key, provider_reference, status, amount,
+                    currency, fees, payer, operator, status_reason, flags, virtual_account, customer_id, origin,
+                    created_at, updated_at, finalized_at, next_check_at, claimed_status)
+                VALUES (:provider, :ref, :key, :providerRef, :status, :amount, :currency, :fees, :payer, :operator,
+                    :reason, :flags, :account, :customer, :origin, :created, :updated, :finalized, :nextCheck,
+                    :claimed)
+                ON CONFLICT DO NOTHING""", row, COLUMN_NAMES, PAYMENT);
     }
 
     private static final String INSERT_IF_ABSENT = """
@@ -135,20 +154,25 @@ public class PaymentRepository {
                         + " status_reason = :reason, flags = :flags, virtual_account = :account,"
                         + " customer_id = :customer, updated_at = :updated, finalized_at = :finalized" + schedule
                         + " WHERE id = :id",
-                new MapSqlParameterSource("id", p.id())
-                        .addValue("providerRef", p.providerReference())
-                        .addValue("status", p.status().name())
-                        .addValue("amount", p.amount())
-                        .addValue("currency", p.currency())
-                        .addValue("fees", p.fees())
-                        .addValue("payer", p.payer())
-                        .addValue("operator", p.operator())
-                        .addValue("reason", truncate(p.statusReason(), 500))
-                        .addValue("flags", flags(p.flags()))
-                        .addValue("account", p.virtualAccount())
-                        .addValue("customer", p.customerId())
-                        .addValue("updated", utc(p.updatedAt()))
-                        .addValue("finalized", p.finalizedAt() == null ? null : utc(p.finalizedAt())));
+                values(p).addValue("id", p.id()));
+    }
+
+    /** What the state rules change of a payment, as the parameters of {@link #update} and {@link #insertFirstSeenIfAbsent}. */
+    private static MapSqlParameterSource values(Payment p) {
+        return new MapSqlParameterSource("provider", p.provider())
+                .addValue("providerRef", p.providerReference())
+                .addValue("status", p.status().name())
+                .addValue("amount", p.amount())
+                .addValue("currency", p.currency())
+                .addValue("fees", p.fees())
+                .addValue("payer", p.payer())
+                .addValue("operator", p.operator())
+                .addValue("reason", truncate(p.statusReason(), 500))
+                .addValue("flags", flags(p.flags()))
+                .addValue("account", p.virtualAccount())
+                .addValue("customer", p.customerId())
+                .addValue("updated", utc(p.updatedAt()))
+                .addValue("finalized", utc(p.finalizedAt()));
     }
 
     /** Sets the provider reference where none is known yet. */

@@ -74,7 +74,7 @@ class PaymentStateStep implements Processor {
             claim = update.status();
             effective = update.withStatus(PaymentStatus.PENDING);
         }
-        if (update.source() == Source.STATUS_CHECK && update.status().isFinal() && open) {
+        if (update.source() == Source.STATUS_CHECK && update.status().isFinal() && open && !located.firstSeen()) {
             PaymentStatus claimed = payments.claimedStatus(current.id());
             if (claimed != null && claimed != update.status()) {
                 log.warn("CALLBACK_MISMATCH on {} payment {}: the callback reported {}, the status API says {};"
@@ -82,26 +82,47 @@ class PaymentStateStep implements Processor {
                 effective = update.withFlag(Flag.CALLBACK_MISMATCH);
             }
         }
-        StateRules.Transition transition = StateRules.apply(current, located.created(), effective, now);
+        StateRules.Transition transition = StateRules.apply(current, located.firstSeen(), effective, now);
         Payment after = claim == null ? transition.after() : transition.after().withFlags(update.flags());
         if (transition.conflict()) {
             log.warn("CONFLICT on {} payment {}: {} reported {} but it is final as {}; the first final status stands",
                     current.provider(), current.merchantReference(), update.source(), update.status(),
                     current.status());
         }
-        if (transition.changed() || !after.equals(current)) {
-            payments.update(after);
-            payments.appendHistoryAtCommit(current.id(), transition.newEntries());
-        }
+        List<HistoryEntry> entries = new ArrayList<>(transition.newEntries());
         if (claim != null) {
-            payments.claim(current.id(), claim);
-            payments.appendHistoryAtCommit(current.id(), List.of(new HistoryEntry(PaymentStatus.PENDING,
-                    Source.CALLBACK, now, "callback reports " + claim + "; awaiting confirmation by a status check")));
+            entries.add(new HistoryEntry(PaymentStatus.PENDING, Source.CALLBACK, now,
+                    "callback reports " + claim + "; awaiting confirmation by a status check"));
         }
-        if (!after.status().isFinal() && update.source() == Source.CALLBACK
-                && (claim != null || trust == CallbackMapper.Trust.CHECK)) {
-            payments.dueNow(current.id(), now);
-            checkOnceCommitted(exchange, current.id());
+        boolean checkNow = !after.status().isFinal() && update.source() == Source.CALLBACK
+                && (claim != null || trust == CallbackMapper.Trust.CHECK);
+        if (located.firstSeen()) {
+            Instant nextCheck = after.status() != PaymentStatus.PENDING ? null
+                    : checkNow ? now : schedule.firstCheck(update.provider(), now);
+            Optional<Payment> inserted = payments.insertFirstSeenIfAbsent(after, located.matchKey(), claim, nextCheck);
+            if (inserted.isEmpty()) {
+                // a concurrent creator's payment, locked once its transaction ended: updated like any other
+                Payment theirs = payments.lockByMatchKey(update.provider(), located.matchKey())
+                        .orElseThrow(() -> new IllegalStateException("payment " + current.merchantReference()
+                                + " vanished"));
+                apply(exchange, update, new Located(theirs, false, located.matchKey()), now);
+                return;
+            }
+            after = inserted.get();
+        } else {
+            if (transition.changed() || !after.equals(current)) {
+                payments.update(after);
+            }
+            if (claim != null) {
+                payments.claim(current.id(), claim);
+            }
+            if (checkNow) {
+                payments.dueNow(current.id(), now);
+            }
+        }
+        payments.appendHistoryAtCommit(after.id(), entries);
+        if (checkNow) {
+            checkOnceCommitted(exchange, after.id());
         }
         if (transition.finalized()) {
             settlements.settled(after, exchange.getProperty(PaymentUpdate.RECEIVED_AT, Instant.class));
@@ -131,35 +152,35 @@ class PaymentStateStep implements Processor {
                 ? CallbackMapper.Trust.FINAL : trust;
     }
 
-    private record Located(Payment payment, boolean created) {
+    /**
+     * The payment an update belongs to: a stored one, locked, or — when {@code firstSeen} — one not
+     * stored yet, as it would be created (PENDING, id 0), inserted by {@link #apply} in the state the
+     * update leaves it in.
+     */
+    private record Located(Payment payment, boolean firstSeen, String matchKey) {
     }
 
     private Located locate(PaymentUpdate update, Instant now) {
         String provider = update.provider();
         return switch (update.match()) {
-            case MERCHANT_REFERENCE -> findOrCreate(update, update.merchantReference(), Set.of(), now);
+            case MERCHANT_REFERENCE -> findOrFirstSeen(update, update.merchantReference(), Set.of(), now);
             case PROVIDER_REFERENCE -> payments.lockByProviderReference(provider, update.providerReference())
-                    .map(p -> new Located(p, false))
-                    .orElseGet(() -> findOrCreate(update, update.providerReference(), Set.of(Flag.UNREGISTERED), now));
+                    .map(p -> new Located(p, false, null))
+                    .orElseGet(() -> findOrFirstSeen(update, update.providerReference(), Set.of(Flag.UNREGISTERED), now));
             case VIRTUAL_ACCOUNT -> (update.virtualAccount() == null ? Optional.<Payment>empty()
                     : payments.lockOpenByVirtualAccount(provider, update.virtualAccount()))
-                    .map(p -> new Located(p, false))
-                    .orElseGet(() -> findOrCreate(update, update.merchantReference(), Set.of(), now));
+                    .map(p -> new Located(p, false, null))
+                    .orElseGet(() -> findOrFirstSeen(update, update.merchantReference(), Set.of(), now));
         };
     }
 
-    private Located findOrCreate(PaymentUpdate update, String merchantReference, Set<Flag> flags, Instant now) {
+    private Located findOrFirstSeen(PaymentUpdate update, String merchantReference, Set<Flag> flags, Instant now) {
         CallbackMapper mapper = providers.require(update.provider());
         String matchKey = mapper.matchKey(merchantReference);
         return payments.lockByMatchKey(update.provider(), matchKey)
-                .map(p -> new Located(p, false))
-                // a new payment comes back from its INSERT, locked; a concurrent creator's is locked after it
-                .or(() -> payments.insertLockedIfAbsent(new PaymentRepository.NewPayment(update.provider(),
-                        merchantReference, matchKey, update.providerReference(), null, null, null, flags,
-                        update.source(), schedule.firstCheck(update.provider(), now)), now)
-                        .map(p -> new Located(p, true)))
-                .orElseGet(() -> payments.lockByMatchKey(update.provider(), matchKey)
-                        .map(p -> new Located(p, false))
-                        .orElseThrow(() -> new IllegalStateException("payment " + merchantReference + " vanished")));
+                .map(p -> new Located(p, false, matchKey))
+                .orElseGet(() -> new Located(new Payment(0, update.provider(), merchantReference,
+                        update.providerReference(), PaymentStatus.PENDING, null, null, null, null, null, null, flags,
+                        null, null, update.source(), now, now, null, List.of()), true, matchKey));
     }
 }
