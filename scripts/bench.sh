@@ -304,7 +304,7 @@ measure() {
     if [[ -n "$CEILING_RPS" && "$mode" != ceiling ]]; then
         of_ceiling=$(awk -v a="$rps" -v b="$CEILING_RPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
     fi
-    if [[ -n "$PGBENCH_TPS" && "$mode" != ceiling ]]; then
+    if [[ -n "$PGBENCH_TPS" && "$database" == postgres && "$mode" != ceiling ]]; then
         of_pgbench=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
     fi
     if [[ -n "$MVC_RPS" && "$mode" != ceiling && "$mode" != mvc ]]; then

@@ -46,8 +46,26 @@ public record PaysyncProperties(
         return providers.getOrDefault(name, Provider.DEFAULT);
     }
 
-    /** The public port (callbacks and merchant API), served by Camel platform-http on Vert.x. */
-    public record Http(@DefaultValue("8080") int port, @DefaultValue("0.0.0.0") String host) {
+    /**
+     * The public port (callbacks and merchant API), served by Camel platform-http on Vert.x.
+     * {@code workerThreads}: Vert.x's worker pool, on which every request's route runs (Vert.x's own
+     * default, 20); on a small machine fewer leave the pipeline more of the cores during a burst,
+     * at the cost of intake's rate (see README, Benchmark).
+     */
+    public record Http(@DefaultValue("8080") int port, @DefaultValue("0.0.0.0") String host,
+            @DefaultValue("20") int workerThreads) {
+
+        @ConstructorBinding
+        public Http {
+            if (workerThreads < 1) {
+                throw new IllegalArgumentException("paysync.http.worker-threads must be at least 1, not " + workerThreads);
+            }
+        }
+
+        /** With Vert.x's default worker pool (tests). */
+        public Http(int port, String host) {
+            this(port, host, 20);
+        }
     }
 
     /** The merchant API key; when blank a random one is generated at start and logged once. */

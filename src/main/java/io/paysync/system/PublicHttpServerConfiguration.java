@@ -2,6 +2,7 @@ package io.paysync.system;
 
 import java.util.List;
 
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
@@ -20,6 +21,15 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class PublicHttpServerConfiguration {
+
+    /**
+     * The options of the Vert.x instance the server creates (it takes the registry's single
+     * {@link VertxOptions}): the worker pool every request's route runs on.
+     */
+    @Bean
+    VertxOptions publicHttpVertxOptions(PaysyncProperties properties) {
+        return new VertxOptions().setWorkerPoolSize(properties.http().workerThreads());
+    }
 
     @Bean
     CamelContextConfiguration publicHttpServer(PaysyncProperties properties, List<PublicHttpGuard> guards) {
