@@ -105,6 +105,8 @@ class PaymentStateStep implements Processor {
                 Payment theirs = payments.lockByMatchKey(update.provider(), located.matchKey())
                         .orElseThrow(() -> new IllegalStateException("payment " + current.merchantReference()
                                 + " vanished"));
+                // their reference may differ from the callback's in form (MyPVit strips dashes)
+                PaymentMdc.name(exchange, theirs.provider(), theirs.merchantReference());
                 apply(exchange, update, new Located(theirs, false, located.matchKey()), now);
                 return;
             }
