@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paysync.provider.CallbackUrls;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.ellypay.EllypaySignatureVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +93,7 @@ class SandboxEllypay extends SimulatedProvider {
             throw error(401, "the Signature header must be t=<milliseconds>,s=<hex HMAC-SHA256>");
         }
         String timestamp = signature.substring(2, signature.indexOf(','));
-        String expected = EllypaySignatureVerifier.hmacHex(secretKey, timestamp + ":" + apiKey);
+        String expected = HmacSha256.hex(secretKey, timestamp + ":" + apiKey);
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 signature.substring(signature.indexOf(",s=") + 3).getBytes(StandardCharsets.UTF_8))) {
             throw error(401, "the Signature does not match HMAC-SHA256(SecretKey, \"<t>:<ApiKey>\")");

@@ -40,8 +40,8 @@ public final class PaymentMdc {
         String savedProvider = MDC.get(PROVIDER);
         String savedReference = MDC.get(MERCHANT_REFERENCE);
         try {
-            put(PROVIDER, provider);
-            put(MERCHANT_REFERENCE, merchantReference);
+            putChanged(PROVIDER, savedProvider, provider);
+            putChanged(MERCHANT_REFERENCE, savedReference, merchantReference);
             action.run();
         } finally {
             restore(PROVIDER, savedProvider);
@@ -71,12 +71,6 @@ public final class PaymentMdc {
                 }
             }
         };
-    }
-
-    private static void put(String key, String value) {
-        if (value != null) {
-            MDC.put(key, value);
-        }
     }
 
     private static void putChanged(String key, String current, String value) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.cinetpay.CinetpaySignatureVerifier;
 import io.paysync.provider.ellypay.EllypaySignatureVerifier;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -85,7 +86,7 @@ public final class TestSignatures {
                 p.path("merchant_reference").asText(), p.path("internal_reference").asText(),
                 p.path("transaction_type").asText(), p.path("transaction_status").asText());
         return Map.of("hmac-signature", "t=" + epochSeconds + ",s="
-                + EllypaySignatureVerifier.hmacHex(ELLYPAY_SIGNING_KEY, signed));
+                + HmacSha256.hex(ELLYPAY_SIGNING_KEY, signed));
     }
 
     /** The CinetPay x-token header for a form-urlencoded body. */

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paysync.payment.PaymentStatus;
 import io.paysync.provider.CallbackFields;
 import io.paysync.provider.CallbackRejectedException;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.Initiation;
 import io.paysync.provider.InitiationRequest;
 import io.paysync.provider.Initiator;
@@ -186,7 +187,7 @@ class EllypayInitiator implements Initiator {
                     .header("ApiKey", apiKey)
                     .header("SecretKey", properties.secretKey().strip())
                     .header("Signature", "t=" + timestamp + ",s="
-                            + EllypaySignatureVerifier.hmacHex(properties.secretKey().strip(), timestamp + ":" + apiKey))
+                            + HmacSha256.hex(properties.secretKey().strip(), timestamp + ":" + apiKey))
                     .header("public-key", apiKey)
                     .header("x-api-version", EllypayStatusClient.API_VERSION)
                     .build();

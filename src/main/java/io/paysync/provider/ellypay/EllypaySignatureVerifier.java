@@ -202,7 +202,7 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
             throw CallbackRejectedException.unauthorized("stale " + HMAC_HEADER + ": t is " + age.abs().toSeconds()
                     + " s " + (age.isNegative() ? "ahead of" : "behind") + " the clock, beyond " + hmacTolerance);
         }
-        byte[] expected = hmacHex(signingKey, signed).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = HmacSha256.hex(signingKey, signed).getBytes(StandardCharsets.US_ASCII);
         byte[] actual = hash.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(expected, actual)) {
             throw CallbackRejectedException.unauthorized(HMAC_HEADER + " does not match");
@@ -273,11 +273,6 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
             String transactionType, String transactionStatus) {
         return String.join(":", orEmpty(event), orEmpty(merchantReference), orEmpty(internalReference),
                 orEmpty(transactionType), orEmpty(transactionStatus));
-    }
-
-    /** Lowercase hex HMAC-SHA256 of {@code data} (UTF-8) keyed with {@code key} (UTF-8): the {@code s} of gen-2. */
-    public static String hmacHex(String key, String data) {
-        return HmacSha256.hex(key, data);
     }
 
     /** The key as PEM text ({@code -----BEGIN PUBLIC KEY-----}, X.509), as {@code public-key} accepts it. */

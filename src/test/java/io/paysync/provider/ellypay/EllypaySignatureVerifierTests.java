@@ -22,6 +22,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.Callbacks;
+import io.paysync.provider.HmacSha256;
 import io.paysync.provider.RawCallback;
 import io.paysync.support.TestSignatures;
 import org.junit.jupiter.api.Test;
@@ -91,7 +92,7 @@ class EllypaySignatureVerifierTests {
     }
 
     private static String hmacHeader(Instant t, String key, String signed) {
-        return "t=" + t.getEpochSecond() + ",s=" + EllypaySignatureVerifier.hmacHex(key, signed);
+        return "t=" + t.getEpochSecond() + ",s=" + HmacSha256.hex(key, signed);
     }
 
     // gen-1: ellypay-signature
@@ -193,7 +194,7 @@ class EllypaySignatureVerifierTests {
     void reproducesTheDocumentedHmacTestVector() {
         assertThat(EllypaySignatureVerifier.gen2SignedString("transaction.charges", "MCTREFNGKLP5VQCQSBH2",
                 "ELPREFA65BGTFR7NGUXM", "COLLECTION", "PENDING")).isEqualTo(GEN2_SIGNED);
-        assertThat(EllypaySignatureVerifier.hmacHex(SIGNING_KEY, GEN2_SIGNED)).isEqualTo(GEN2_VECTOR_HMAC);
+        assertThat(HmacSha256.hex(SIGNING_KEY, GEN2_SIGNED)).isEqualTo(GEN2_VECTOR_HMAC);
 
         // and the documented callback carrying it verifies, t unsigned
         assertThatCode(() -> verifier(null, SIGNING_KEY).verify(post(gen2(), "hmac-signature",
@@ -221,7 +222,7 @@ class EllypaySignatureVerifierTests {
     @Test
     void acceptsAFreshHmacSignatureWithItsTimestampInSecondsOrMilliseconds() {
         EllypaySignatureVerifier verifier = verifier(null, SIGNING_KEY);
-        String hash = EllypaySignatureVerifier.hmacHex(SIGNING_KEY, GEN2_SIGNED);
+        String hash = HmacSha256.hex(SIGNING_KEY, GEN2_SIGNED);
         Instant fourMinutesAgo = NOW.minus(Duration.ofMinutes(4));
 
         assertThatCode(() -> verifier.verify(post(gen2(), "hmac-signature",
@@ -275,7 +276,7 @@ class EllypaySignatureVerifierTests {
     @Test
     void refusesAMalformedHmacSignature() {
         EllypaySignatureVerifier verifier = verifier(null, SIGNING_KEY);
-        String hash = EllypaySignatureVerifier.hmacHex(SIGNING_KEY, GEN2_SIGNED);
+        String hash = HmacSha256.hex(SIGNING_KEY, GEN2_SIGNED);
 
         for (String header : new String[] {hash, "s=" + hash, "t=" + NOW.getEpochSecond(), "t=yesterday,s=" + hash,
                 "t=1,t=" + NOW.getEpochSecond() + ",s=" + hash}) {
