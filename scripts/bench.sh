@@ -29,7 +29,10 @@
 # BENCH_JIT_WARMUP (60: seconds of load before (a), (f), the cases (c), (d) and (e) on a fresh JVM, for the JIT),
 # BENCH_BURST_WARMUP (4000: a smaller burst of (e)'s shape before it; 0 for none),
 # BENCH_JAVA_OPTS (the JVM options the README recommends), BENCH_SKIP_BUILD=1, BENCH_NOTE (a line for the report),
-# BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file).
+# BENCH_JFR=1 (a flight recording per database in the log directory), BENCH_RESULTS (another report file),
+# BENCH_INTAKE_ONLY=1 (a diagnosis, not the benchmark: paysync without its payment pipeline, so (c) and (d)
+# measure intake alone — recorded and acknowledged, never processed; CPU per callback until the case ends;
+# only the cases a, b, f, c and d make sense then).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -53,6 +56,10 @@ export MALLOC_ARENA_MAX=${BENCH_MALLOC_ARENA_MAX-2}
 PROVIDERS=${BENCH_PROVIDERS:-mypvit cinetpay ellypay virtualpay mvola}
 CASES=${BENCH_CASES:-a b f c d e}
 PAYSYNC_ARGS=${BENCH_PAYSYNC_ARGS:-}
+INTAKE_ONLY=${BENCH_INTAKE_ONLY:-}
+if [[ "$INTAKE_ONLY" == 1 ]]; then
+    PAYSYNC_ARGS="--camel.main.routes-exclude-pattern=**/payment-pipeline.camel.yaml${PAYSYNC_ARGS:+ $PAYSYNC_ARGS}"
+fi
 # how long a case waits for the pipeline to work off the previous case (the report says how long it waited)
 SETTLE_WAIT=${BENCH_SETTLE_WAIT:-20}
 # how long each (d) case waits for the pipeline to finish what came before it
@@ -208,6 +215,8 @@ stop_paysync() {
 # and no PENDING outbox row; H2: the pipeline and downstream counters stand still for 5 s)
 settle() {
     local database=$1 limit=${2:-$SETTLE_WAIT} start=$SECONDS last="" still=0
+    # without a pipeline nothing is ever processed: nothing to wait for
+    [[ "$INTAKE_ONLY" == 1 ]] && limit=0
     while (( SECONDS - start < limit )); do
         if [[ "$database" == postgres ]]; then
             local open
@@ -290,7 +299,11 @@ measure() {
     local requests duration_us p50_us p99_us max_us status_errors connect read write timeout p90_us
     eval "$(wrk_run "$DURATION" "$out" BENCH_MODE="$mode" BENCH_PREFIX="$prefix" "$@")"
     local cpu="-" drained=""
-    if [[ -n "$pipeline" ]]; then
+    if [[ -n "$pipeline" && "$INTAKE_ONLY" == 1 ]]; then
+        cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$((${warm_requests:-0} + requests))")
+        [[ "$database" == postgres ]] || cpu="${cpu% / *} / -"
+        drained="; intake only"
+    elif [[ -n "$pipeline" ]]; then
         drained=$(settle "$database" "$REPEATS_WAIT")
         if (( drained < REPEATS_WAIT )); then
             cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$((${warm_requests:-0} + requests))")
@@ -563,9 +576,15 @@ done
     echo "case (a) and (f) warm up that long, a mixed load before the cases (c), (d) and (e)). Load average before the run: $LOAD_BEFORE."
     [[ -n "${BENCH_NOTE:-}" ]] && { echo; echo "$BENCH_NOTE"; }
     echo
+    if [[ "$INTAKE_ONLY" == 1 ]]; then
+    echo "**Intake only** (BENCH_INTAKE_ONLY=1, a diagnosis, not the benchmark): paysync ran without its payment pipeline,"
+    echo "so callbacks were recorded and acknowledged but never processed. CPU ms per callback (cases (c) and (d)): the CPU"
+    echo "time paysync's JVM and PostgreSQL's processes used from the case's warm-up to its end, divided by the callbacks."
+    else
     echo "CPU ms per callback (cases (c) and (d)): the CPU time paysync's JVM and PostgreSQL's processes used from the"
     echo "case's warm-up until the pipeline had settled and delivered all of its callbacks, divided by the callbacks"
     echo "(warm-up included); \"-\" when the pipeline was not done within ${REPEATS_WAIT} s."
+    fi
     echo
     echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | × (f) | CPU ms per callback: paysync / PostgreSQL | load average before (pipeline wait; top processes) |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -1,5 +1,8 @@
 package io.paysync.callback;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,6 +23,7 @@ import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.StreamCache;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.springframework.stereotype.Component;
@@ -103,12 +107,34 @@ class CallbackRequestReader implements Processor {
             text = encode(form);
             size = declaredLength(headers.get("content-length"), text.length());
         } else {
-            byte[] bytes = body == null ? new byte[0] : message.getBody(byte[].class);
+            byte[] bytes = body == null ? new byte[0] : bytes(message, body);
             size = bytes == null ? 0 : bytes.length;
             text = size == 0 ? null : new String(bytes, StandardCharsets.UTF_8);
         }
         return new RawCallback(provider, method, message.getHeader(Exchange.HTTP_PATH, String.class),
                 headers.get("content-type"), headers, query, form, text, size, remote, clock.instant());
+    }
+
+    /**
+     * The body's bytes. With Camel's stream caching (on by default) the request body arrives as a
+     * {@link StreamCache}: it is copied out directly, sized by its length, rather than through the type
+     * converters' InputStream path (which allocated an 8 KB and a 4 KB buffer for every callback, 40 % of
+     * intake's allocation in a flight recording), from its start, and left readable from its start for whoever reads it next.
+     */
+    static byte[] bytes(Message message, Object body) {
+        if (body instanceof StreamCache cache) {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream((int) Math.min(Math.max(cache.length(), 32),
+                    Integer.MAX_VALUE - 8));
+            try {
+                cache.reset();
+                cache.writeTo(copy);
+                cache.reset();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the cached request body", e);
+            }
+            return copy.toByteArray();
+        }
+        return message.getBody(byte[].class);
     }
 
     private static Map<String, List<String>> formFields(Map<?, ?> fields) {
