@@ -299,17 +299,14 @@ measure() {
     local requests duration_us p50_us p99_us max_us status_errors connect read write timeout p90_us
     eval "$(wrk_run "$DURATION" "$out" BENCH_MODE="$mode" BENCH_PREFIX="$prefix" "$@")"
     local cpu="-" drained=""
-    if [[ -n "$pipeline" && "$INTAKE_ONLY" == 1 ]]; then
-        cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$((${warm_requests:-0} + requests))")
-        [[ "$database" == postgres ]] || cpu="${cpu% / *} / -"
-        drained="; intake only"
-    elif [[ -n "$pipeline" ]]; then
+    if [[ -n "$pipeline" ]]; then
         drained=$(settle "$database" "$REPEATS_WAIT")
         if (( drained < REPEATS_WAIT )); then
             cpu=$(cpu_per "$cpu0" "$(cpu_ticks)" "$((${warm_requests:-0} + requests))")
             [[ "$database" == postgres ]] || cpu="${cpu% / *} / -"
         fi
-        drained="; pipeline done ${drained} s after"
+        # (without a pipeline settle returns at once: CPU counted to the end of the case)
+        if [[ "$INTAKE_ONLY" == 1 ]]; then drained="; intake only"; else drained="; pipeline done ${drained} s after"; fi
     fi
     local rps; rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN {printf "%.0f", r / (d / 1e6)}')
     local socket=$((connect + read + write + timeout))

@@ -124,8 +124,8 @@ class CallbackRequestReader implements Processor {
      */
     static byte[] bytes(Message message, Object body) {
         if (body instanceof StreamCache cache) {
-            ByteArrayOutputStream copy = new ByteArrayOutputStream((int) Math.min(Math.max(cache.length(), 32),
-                    Integer.MAX_VALUE - 8));
+            // bodies are bounded before Camel sees them (CallbackGate's body-size guard)
+            ByteArrayOutputStream copy = new ByteArrayOutputStream((int) Math.max(cache.length(), 0));
             try {
                 cache.reset();
                 cache.writeTo(copy);

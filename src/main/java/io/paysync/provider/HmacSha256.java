@@ -9,9 +9,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 as lowercase hex, for the providers that sign with it: EllyPay's gen-2 callback
- * signature and its API's request signature, CinetPay's x-token. One {@link Mac} per thread, keyed again on every call: {@code Mac.getInstance} looks the
- * algorithm up among the security providers each time, which was 3 % of the intake threads' CPU in
- * a flight recording of the benchmark.
+ * signature and its API's request signature, CinetPay's x-token. One {@link Mac} per thread, keyed
+ * again on every call: {@code Mac.getInstance} looks the algorithm up among the security providers
+ * each time, which was 3 % of the intake threads' CPU in a flight recording of the benchmark.
  */
 public final class HmacSha256 {
 

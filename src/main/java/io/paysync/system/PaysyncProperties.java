@@ -55,16 +55,10 @@ public record PaysyncProperties(
     public record Http(@DefaultValue("8080") int port, @DefaultValue("0.0.0.0") String host,
             @DefaultValue("20") int workerThreads) {
 
-        @ConstructorBinding
         public Http {
             if (workerThreads < 1) {
                 throw new IllegalArgumentException("paysync.http.worker-threads must be at least 1, not " + workerThreads);
             }
-        }
-
-        /** With Vert.x's default worker pool (tests). */
-        public Http(int port, String host) {
-            this(port, host, 20);
         }
     }
 

@@ -22,7 +22,7 @@ import org.springframework.util.unit.DataSize;
 class CallbackSourceCheckTests {
 
     static PaysyncProperties properties(List<String> trustedProxies, Map<String, PaysyncProperties.Provider> providers) {
-        return new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"), new PaysyncProperties.Api(null),
+        return new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0", 20), new PaysyncProperties.Api(null),
                 new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), trustedProxies),
                 new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
                 new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), 100),

@@ -20,7 +20,7 @@ final class InboxBelowSpring {
     }
 
     static CallbackInbox on(DataSource dataSource, Clock clock, PipelineQueue queue) {
-        PaysyncProperties properties = new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0"),
+        PaysyncProperties properties = new PaysyncProperties(new PaysyncProperties.Http(8080, "0.0.0.0", 20),
                 new PaysyncProperties.Api(null), new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
                 new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
                 new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), 100),

@@ -16,7 +16,7 @@ class OutboxBackoffTests {
 
     private static Outbox outbox(Duration initial, Duration max) {
         PaysyncProperties properties = new PaysyncProperties(
-                new PaysyncProperties.Http(8080, "0.0.0.0"),
+                new PaysyncProperties.Http(8080, "0.0.0.0", 20),
                 new PaysyncProperties.Api(null),
                 new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
                 new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
