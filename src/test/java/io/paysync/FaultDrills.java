@@ -259,7 +259,9 @@ final class FaultDrills {
         final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         final List<Long> ackNanos = java.util.Collections.synchronizedList(new ArrayList<>());
         /** (request start, request end, status) of every request, for outage windows. */
-        final List<long[]> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        // read (streamed) while the senders still add to it: a concurrent queue, whose iteration never
+        // throws (a synchronized list's stream is not synchronized: ConcurrentModificationException)
+        final java.util.Queue<long[]> answers = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
         Providers(List<PackagedPaysync> instances, int concurrency, int tries) {
             this.instances = new java.util.concurrent.CopyOnWriteArrayList<>(instances);
