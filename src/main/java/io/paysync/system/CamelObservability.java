@@ -2,7 +2,6 @@ package io.paysync.system;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Camel's part of the metrics and logs, set up before the routes are built: a Micrometer route
  * policy on every route (timer {@code camel.route.policy} and exchange counters per
- * {@code routeId}, in Spring's registry, so on /actuator/prometheus) and the payment MDC around
- * every route step ({@link PaymentMdc}).
+ * {@code routeId}, in Spring's registry, so on /actuator/prometheus; {@link RouteMetrics}) and the
+ * payment MDC around every route step ({@link PaymentMdc}).
  */
 @Configuration(proxyBeanMethods = false)
 class CamelObservability {
@@ -21,9 +20,7 @@ class CamelObservability {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
-                MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
-                routeMetrics.setMeterRegistry(registry);
-                camelContext.addRoutePolicyFactory(routeMetrics);
+                camelContext.addRoutePolicyFactory(new RouteMetrics(registry));
                 camelContext.getCamelContextExtension().addInterceptStrategy(PaymentMdc.interceptStrategy());
             }
 
