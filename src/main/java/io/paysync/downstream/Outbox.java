@@ -1,15 +1,15 @@
 package io.paysync.downstream;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +23,7 @@ import io.paysync.system.Draining;
 import io.paysync.system.InsertsAtCommit;
 import io.paysync.system.PaymentMdc;
 import io.paysync.system.PaysyncProperties;
+import io.paysync.system.Returning;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -32,10 +33,7 @@ import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The downstream outbox (CONTRACT §4). A final outcome is written here in the transaction that
@@ -79,16 +77,13 @@ public class Outbox {
     private final PaysyncProperties.Downstream settings;
     private final DownstreamTargets targets;
     private final MeterRegistry registry;
-    private final TransactionTemplate transaction;
     private final InsertsAtCommit atCommit;
 
     Outbox(NamedParameterJdbcTemplate jdbc, ObjectMapper json, Clock clock, PaysyncProperties properties,
-            DownstreamTargets targets, MeterRegistry registry, PlatformTransactionManager transactions,
-            InsertsAtCommit atCommit) {
+            DownstreamTargets targets, MeterRegistry registry, InsertsAtCommit atCommit) {
         this.jdbc = jdbc;
         this.atCommit = atCommit;
         this.targets = targets;
-        this.transaction = new TransactionTemplate(transactions);
         this.registry = registry;
         this.json = json;
         this.clock = clock;
@@ -158,9 +153,10 @@ public class Outbox {
     }
 
     /**
-     * Claims up to {@code paysync.downstream.batch-size} due events: a lease on each, taken by a
-     * conditional UPDATE (one sender per row across threads and instances), all of the batch in one
-     * transaction.
+     * Claims up to {@code paysync.downstream.batch-size} due events: a lease on each, taken by one
+     * conditional UPDATE for the whole batch (one sender per row across threads and instances),
+     * which hands back the rows it leased in the same round trip; a candidate another sender leased
+     * first is left out.
      */
     List<Event> claimDue() {
         Instant now = clock.instant();
@@ -178,26 +174,13 @@ public class Outbox {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        SqlParameterSource[] leases = candidates.stream()
-                .map(event -> new MapSqlParameterSource(params.getValues()).addValue("id", event.id()))
-                .toArray(SqlParameterSource[]::new);
-        int[] taken = transaction.execute(status -> jdbc.batchUpdate(LEASE_SQL, leases));
-        List<Event> claimed = new ArrayList<>(candidates.size());
-        for (int i = 0; i < candidates.size(); i++) {
-            if (taken[i] == Statement.SUCCESS_NO_INFO) {
-                // PostgreSQL's and H2's drivers count every row of a batch; without counts no lease is certain
-                throw new IllegalStateException("the JDBC driver does not report the rows of batched updates");
-            }
-            if (taken[i] == 1) {
-                claimed.add(candidates.get(i));
-            }
-        }
-        return claimed;
+        Set<Long> leased = new HashSet<>(Returning.all(jdbc, """
+                UPDATE outbox SET lease_until = :leaseUntil
+                WHERE id IN (:ids) AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < :now)""",
+                params.addValue("ids", candidates.stream().map(Event::id).toList()),
+                new String[] {"id"}, (rs, n) -> rs.getLong("id")));
+        return candidates.stream().filter(event -> leased.contains(event.id())).toList();
     }
-
-    private static final String LEASE_SQL = """
-            UPDATE outbox SET lease_until = :leaseUntil
-            WHERE id = :id AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < :now)""";
 
     /** Turns a claimed event into the downstream message: JSON body, event id header, POST for HTTP. */
     public void prepare(Exchange exchange) throws InvalidPayloadException {

@@ -22,7 +22,7 @@ class OutboxBackoffTests {
                 new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
                 new PaysyncProperties.Downstream("log:x", 12, initial, max, 100),
                 Map.of());
-        return new Outbox(null, null, Clock.systemUTC(), properties, null, null, null, null);
+        return new Outbox(null, null, Clock.systemUTC(), properties, null, null, null);
     }
 
     private final Outbox outbox = outbox(Duration.ofSeconds(1), Duration.ofMinutes(5));

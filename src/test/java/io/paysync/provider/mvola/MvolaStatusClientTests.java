@@ -16,11 +16,8 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +38,7 @@ import io.paysync.payment.PaymentUpdate;
 import io.paysync.payment.Source;
 import io.paysync.provider.StatusClient.StatusAnswer;
 import io.paysync.system.PaysyncProperties;
+import io.paysync.support.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -463,34 +461,5 @@ class MvolaStatusClientTests {
         assertThat(properties.partnerMsisdn()).isEqualTo(PARTNER_MSISDN);
         assertThat(properties.timeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.toString()).doesNotContain(CONSUMER_SECRET).doesNotContain(CONSUMER_KEY);
-    }
-
-    /** A clock the test moves forward. */
-    private static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -31,7 +31,7 @@ import io.paysync.payment.PaymentStatus;
 import io.paysync.provider.DatabaseProviderSecrets;
 import io.paysync.provider.ProviderSecrets;
 import io.paysync.provider.StatusClient.StatusAnswer;
-import io.paysync.provider.mypvit.MypvitStatusClientTests.MutableClock;
+import io.paysync.support.MutableClock;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -12,11 +12,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +32,7 @@ import io.paysync.payment.PaymentStatus;
 import io.paysync.payment.PaymentUpdate;
 import io.paysync.payment.Source;
 import io.paysync.provider.StatusClient.StatusAnswer;
+import io.paysync.support.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -418,34 +416,5 @@ class MypvitStatusClientTests {
         mypvit.stubFor(post(urlPathEqualTo(RENEW_PATH)).inScenario("renewals")
                 .whenScenarioStateIs("renewed")
                 .willReturn(okJson(RENEWED_AGAIN)));
-    }
-
-    /** A clock the test moves forward. */
-    static final class MutableClock extends Clock {
-
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
