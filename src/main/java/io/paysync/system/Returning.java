@@ -3,7 +3,9 @@ package io.paysync.system;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.jdbc.core.PreparedStatementCreatorFactory;
 import org.springframework.jdbc.core.ResultSetExtractor;
@@ -19,6 +21,10 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
  * and H2 answers natively. Saves the SELECT that would otherwise follow a hot write.
  */
 public final class Returning {
+
+    /** As many statements as NamedParameterJdbcTemplate's own cache keeps; paysync has a dozen. */
+    private static final int PARSED_LIMIT = 256;
+    private static final Map<String, ParsedSql> PARSED = new ConcurrentHashMap<>();
 
     private Returning() {
     }
@@ -45,8 +51,10 @@ public final class Returning {
 
     private static <T> T run(NamedParameterJdbcTemplate jdbc, String sql, SqlParameterSource params,
             String[] columns, ResultSetExtractor<T> extractor) {
-        // parsed with the parameters: a collection parameter (IN (:ids)) expands to one marker per element
-        ParsedSql parsed = NamedParameterUtils.parseSqlStatement(sql);
+        // parsed once per statement (NamedParameterJdbcTemplate caches its own the same way; this call
+        // bypasses it), then substituted with the parameters: a collection parameter (IN (:ids))
+        // expands to one marker per element
+        ParsedSql parsed = parsed(sql);
         PreparedStatementCreatorFactory statement = new PreparedStatementCreatorFactory(
                 NamedParameterUtils.substituteNamedParameters(parsed, params),
                 NamedParameterUtils.buildSqlParameterList(parsed, params));
@@ -58,5 +66,17 @@ public final class Returning {
                 return extractor.extractData(rows);
             }
         });
+    }
+
+    /** The statement's parsed form, kept for the next call (hot statements are parsed once, not per row). */
+    private static ParsedSql parsed(String sql) {
+        ParsedSql parsed = PARSED.get(sql);
+        if (parsed == null) {
+            parsed = NamedParameterUtils.parseSqlStatement(sql);
+            if (PARSED.size() < PARSED_LIMIT) {
+                PARSED.putIfAbsent(sql, parsed);
+            }
+        }
+        return parsed;
     }
 }
