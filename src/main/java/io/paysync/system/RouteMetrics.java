@@ -44,7 +44,8 @@ final class RouteMetrics implements RoutePolicyFactory {
     private static final String START = "paysync.routeMetrics.";
 
     private final MeterRegistry registry;
-    private volatile Meters contextMeters;
+    /** The context's meters, made with the first route (guarded by this). */
+    private Meters contextMeters;
 
     RouteMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -55,24 +56,33 @@ final class RouteMetrics implements RoutePolicyFactory {
         return new Policy();
     }
 
-    private Meters contextMeters(CamelContext context) {
-        Meters meters = contextMeters;
-        if (meters == null) {
-            synchronized (this) {
-                meters = contextMeters;
-                if (meters == null) {
-                    meters = new Meters(registry, null, NAMES.getName(null), NAMES.getTags(context),
-                            NAMES.getExchangeStatusTags(context), "CamelContext performance metrics");
-                    contextMeters = meters;
-                }
+    /**
+     * The context's meters, and Camel's statistics service in the context, both made once: called as
+     * each route is initialised, never per exchange.
+     */
+    private synchronized Meters contextMeters(CamelContext camel) {
+        if (camel.hasService(MicrometerRoutePolicyService.class) == null) {
+            MicrometerRoutePolicyService service = new MicrometerRoutePolicyService();
+            service.setMeterRegistry(registry);
+            service.setMatchingTags(Tags.of("kind", "CamelRoute"));
+            try {
+                camel.addService(service);
+                ServiceHelper.startService(service);
+            } catch (Exception e) {
+                throw new IllegalStateException("Camel's route metrics service did not start", e);
             }
         }
-        return meters;
+        if (contextMeters == null) {
+            contextMeters = new Meters(registry, NAMES.getName(null), NAMES.getTags(camel),
+                    NAMES.getExchangeStatusTags(camel), "CamelContext performance metrics");
+        }
+        return contextMeters;
     }
 
     /** One route's meters and start-time property, and the context's meters for its top-level exchanges. */
     private final class Policy extends RoutePolicySupport {
 
+        private String startProperty;
         private Meters routeMeters;
         private Meters context;
         private boolean countTemplates;
@@ -87,26 +97,10 @@ final class RouteMetrics implements RoutePolicyFactory {
                 countTemplates = Boolean.TRUE.equals(agent.getRegisterRoutesCreateByTemplate());
                 countKamelets = Boolean.TRUE.equals(agent.getRegisterRoutesCreateByKamelet());
             }
-            addStatisticsService(camel);
             context = contextMeters(camel);
-            routeMeters = new Meters(registry, START + route.getRouteId(), NAMES.getName(route),
-                    NAMES.getTags(route), NAMES.getExchangeStatusTags(route), "Route performance metrics");
-        }
-
-        private void addStatisticsService(CamelContext camel) {
-            synchronized (RouteMetrics.this) {
-                if (camel.hasService(MicrometerRoutePolicyService.class) == null) {
-                    MicrometerRoutePolicyService service = new MicrometerRoutePolicyService();
-                    service.setMeterRegistry(registry);
-                    service.setMatchingTags(Tags.of("kind", "CamelRoute"));
-                    try {
-                        camel.addService(service);
-                        ServiceHelper.startService(service);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("Camel's route metrics service did not start", e);
-                    }
-                }
-            }
+            startProperty = START + route.getRouteId();
+            routeMeters = new Meters(registry, NAMES.getName(route), NAMES.getTags(route),
+                    NAMES.getExchangeStatusTags(route), "Route performance metrics");
         }
 
         @Override
@@ -117,12 +111,12 @@ final class RouteMetrics implements RoutePolicyFactory {
 
         @Override
         public void onExchangeBegin(Route route, Exchange exchange) {
-            exchange.setProperty(routeMeters.startProperty, registry.config().clock().monotonicTime());
+            exchange.setProperty(startProperty, registry.config().clock().monotonicTime());
         }
 
         @Override
         public void onExchangeDone(Route route, Exchange exchange) {
-            Object start = exchange.removeProperty(routeMeters.startProperty);
+            Object start = exchange.removeProperty(startProperty);
             if (start instanceof Long begun) {
                 long nanos = registry.config().clock().monotonicTime() - begun;
                 routeMeters.done(exchange, nanos);
@@ -142,7 +136,6 @@ final class RouteMetrics implements RoutePolicyFactory {
     /** A timer and the exchange counters of one route or of the context. */
     private static final class Meters {
 
-        final String startProperty;
         private final Timer timer;
         private final Counter total;
         private final Counter succeeded;
@@ -150,9 +143,7 @@ final class RouteMetrics implements RoutePolicyFactory {
         private final Counter failuresHandled;
         private final Counter externalRedeliveries;
 
-        Meters(MeterRegistry registry, String startProperty, String timerName, Tags timerTags, Tags statusTags,
-                String description) {
-            this.startProperty = startProperty;
+        Meters(MeterRegistry registry, String timerName, Tags timerTags, Tags statusTags, String description) {
             this.timer = Timer.builder(timerName).tags(timerTags).description(description).register(registry);
             this.total = counter(registry, NAMES.getExchangesTotalName(null), statusTags, "Total number of processed exchanges");
             this.succeeded = counter(registry, NAMES.getExchangesSucceededName(null), statusTags,

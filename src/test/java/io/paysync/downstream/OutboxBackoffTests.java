@@ -4,25 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
-
-import io.paysync.system.PaysyncProperties;
 
 class OutboxBackoffTests {
 
     private static Outbox outbox(Duration initial, Duration max) {
-        PaysyncProperties properties = new PaysyncProperties(
-                new PaysyncProperties.Http(8080, "0.0.0.0", 20),
-                new PaysyncProperties.Api(null),
-                new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
-                new PaysyncProperties.Downstream("log:x", 12, initial, max, 100),
-                Map.of());
-        return new Outbox(null, null, Clock.systemUTC(), properties, null, null, null);
+        return OutboxBelowSpring.on(null, Clock.systemUTC(), initial, max, 100);
     }
 
     private final Outbox outbox = outbox(Duration.ofSeconds(1), Duration.ofMinutes(5));

@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,12 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.paysync.support.MutableClock;
-import io.paysync.system.PaysyncProperties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The downstream claim ({@link Outbox#claimDue()}): due events leased in batches, each event to one
@@ -118,13 +114,6 @@ abstract class OutboxClaimContract {
     }
 
     private Outbox outbox() {
-        PaysyncProperties properties = new PaysyncProperties(
-                new PaysyncProperties.Http(8080, "0.0.0.0", 20),
-                new PaysyncProperties.Api(null),
-                new PaysyncProperties.Callbacks(DataSize.ofKilobytes(64), List.of()),
-                new PaysyncProperties.Pipeline(2, Duration.ofSeconds(10), 10, 50),
-                new PaysyncProperties.Downstream("log:x", 12, Duration.ofSeconds(1), Duration.ofMinutes(5), BATCH),
-                Map.of());
-        return new Outbox(new NamedParameterJdbcTemplate(dataSource), null, clock, properties, null, null, null);
+        return OutboxBelowSpring.on(dataSource, clock, Duration.ofSeconds(1), Duration.ofMinutes(5), BATCH);
     }
 }
