@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +63,8 @@ public class Outbox {
     static final String EVENT_ID = "paysyncEventId";
     static final String ATTEMPTS = "paysyncAttempts";
     static final String RECEIVED_AT = "paysyncOutboxReceivedAt";
+    /** The lease this sender holds on the row: what it records is fenced on it (see {@link #failed}). */
+    static final String LEASE_UNTIL = "paysyncOutboxLeaseUntil";
     static final String TARGET = "paysyncTarget";
     /** The endpoint URI of the claimed row's target, read by the {@code send-downstream} step. */
     static final String TARGET_URI = "paysyncTargetUri";
@@ -90,8 +93,9 @@ public class Outbox {
         this.settings = properties.downstream();
     }
 
-    /** One claimed row: the event for one target. */
-    public record Event(long id, String eventId, String target, String payload, int attempts, Instant receivedAt) {
+    /** One claimed row: the event for one target, and the lease its sender holds on it. */
+    public record Event(long id, String eventId, String target, String payload, int attempts, Instant receivedAt,
+            OffsetDateTime leaseUntil) {
 
         /** The provider, from the event id {@code <provider>:<merchantReference>:<status>}. */
         String provider() {
@@ -160,9 +164,11 @@ public class Outbox {
      */
     List<Event> claimDue() {
         Instant now = clock.instant();
+        // to the microsecond, as the databases store it: the lease is compared when the sender records
+        OffsetDateTime leaseUntil = utc(now.plus(LEASE).truncatedTo(ChronoUnit.MICROS));
         MapSqlParameterSource params = new MapSqlParameterSource("now", utc(now))
                 .addValue("limit", settings.batchSize())
-                .addValue("leaseUntil", utc(now.plus(LEASE)));
+                .addValue("leaseUntil", leaseUntil);
         List<Event> candidates = jdbc.query("""
                 SELECT id, event_id, target, payload, attempts, COALESCE(received_at, created_at) AS received_at
                 FROM outbox
@@ -170,7 +176,8 @@ public class Outbox {
                 ORDER BY id LIMIT :limit""", params,
                 (rs, n) -> new Event(rs.getLong("id"), rs.getString("event_id"), rs.getString("target"),
                         rs.getString("payload"),
-                        rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant()));
+                        rs.getInt("attempts"), rs.getObject("received_at", OffsetDateTime.class).toInstant(),
+                        leaseUntil));
         if (candidates.isEmpty()) {
             return List.of();
         }
@@ -190,6 +197,7 @@ public class Outbox {
         exchange.setProperty(TARGET, event.target());
         exchange.setProperty(ATTEMPTS, event.attempts());
         exchange.setProperty(RECEIVED_AT, event.receivedAt());
+        exchange.setProperty(LEASE_UNTIL, event.leaseUntil());
         PaymentMdc.name(exchange, event.provider(), event.merchantReference());
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -227,14 +235,24 @@ public class Outbox {
         }
     }
 
+    /**
+     * The {@code mark-delivered} step. Recorded even when this sender's lease ran out during the
+     * send (a target slower than {@link #LEASE}): the event went out, and recording it stops a
+     * sender that took the row over meanwhile from sending it again once its own send is done.
+     */
     public void delivered(Exchange exchange) {
         long id = exchange.getProperty(OUTBOX_ID, Long.class);
         Instant now = clock.instant();
-        jdbc.update("""
+        int recorded = jdbc.update("""
                 UPDATE outbox SET status = 'DELIVERED', delivered_at = :now, attempts = attempts + 1,
                     lease_until = NULL, last_error = NULL
-                WHERE id = :id""",
+                WHERE id = :id AND status = 'PENDING'""",
                 new MapSqlParameterSource("id", id).addValue("now", utc(now)));
+        if (recorded == 0) {
+            log.warn("Downstream event {} was delivered to {} again: another sender recorded it first"
+                    + " (this sender's lease of {} ran out during the send)", exchange.getProperty(EVENT_ID, String.class),
+                    exchange.getProperty(TARGET, String.class), LEASE);
+        }
         String provider = exchange.getProperty(PaymentMdc.PROVIDER, String.class);
         count(provider, exchange.getProperty(TARGET, String.class), "delivered");
         Timer.builder("paysync.delivery.latency")
@@ -257,6 +275,12 @@ public class Outbox {
                 .increment();
     }
 
+    /**
+     * The {@code mark-failed} step: the next attempt after a backoff, or a dead letter after the last.
+     * Recorded only while this sender still holds its lease: once it ran out the row may be another
+     * sender's, which may have delivered it already — a late failure must not put it back to
+     * PENDING (a second send) or count an attempt twice.
+     */
     public void failed(Exchange exchange) {
         long id = exchange.getProperty(OUTBOX_ID, Long.class);
         String eventId = exchange.getProperty(EVENT_ID, String.class);
@@ -264,16 +288,22 @@ public class Outbox {
         String cause = describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         boolean dead = attempts >= settings.maxAttempts();
         Instant now = clock.instant();
-        jdbc.update("""
+        String target = exchange.getProperty(TARGET, String.class);
+        int recorded = jdbc.update("""
                 UPDATE outbox SET status = :status, attempts = :attempts, next_attempt_at = :next,
                     lease_until = NULL, last_error = :error
-                WHERE id = :id""",
+                WHERE id = :id AND status = 'PENDING' AND lease_until = :lease""",
                 new MapSqlParameterSource("id", id)
                         .addValue("status", dead ? "DEAD" : "PENDING")
                         .addValue("attempts", attempts)
                         .addValue("next", utc(now.plus(backoff(attempts))))
-                        .addValue("error", truncate(cause, 1000)));
-        String target = exchange.getProperty(TARGET, String.class);
+                        .addValue("error", truncate(cause, 1000))
+                        .addValue("lease", exchange.getProperty(LEASE_UNTIL, OffsetDateTime.class)));
+        if (recorded == 0) {
+            log.warn("Downstream delivery of {} to {} failed after this sender's lease of {} ran out; the event is"
+                    + " another sender's now, left as that one records it: {}", eventId, target, LEASE, cause);
+            return;
+        }
         count(exchange.getProperty(PaymentMdc.PROVIDER, String.class), target, dead ? "dead" : "failed");
         if (dead) {
             log.error("Downstream delivery of {} to {} failed {} times; parked as a dead letter: {}", eventId, target,

@@ -7,11 +7,12 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.paysync.system.PaysyncProperties;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.util.unit.DataSize;
 
-/** An {@link Outbox} built by hand with the downstream settings a test needs (no targets, metrics or JSON). */
+/** An {@link Outbox} built by hand with the downstream settings a test needs (no targets or JSON; metrics in a registry of its own). */
 final class OutboxBelowSpring {
 
     private OutboxBelowSpring() {
@@ -27,6 +28,6 @@ final class OutboxBelowSpring {
                 new PaysyncProperties.Downstream("log:x", 12, initialBackoff, maxBackoff, batchSize),
                 Map.of());
         return new Outbox(dataSource == null ? null : new NamedParameterJdbcTemplate(dataSource), null, clock,
-                properties, null, null, null);
+                properties, null, new SimpleMeterRegistry(), null);
     }
 }

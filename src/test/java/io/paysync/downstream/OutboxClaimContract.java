@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.paysync.support.MutableClock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,6 +35,8 @@ abstract class OutboxClaimContract {
 
     private static final int EVENTS = 300;
     private static final int BATCH = 20;
+
+    private static final CamelContext CAMEL = new DefaultCamelContext();
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     private DataSource dataSource;
@@ -111,6 +118,61 @@ abstract class OutboxClaimContract {
         clock.advance(Duration.ofSeconds(2));
         assertThat(outbox.claimDue()).extracting(Outbox.Event::id)
                 .containsExactlyElementsOf(first.stream().map(Outbox.Event::id).toList());
+    }
+
+    @Test
+    void aSenderWhoseLeaseRanOutDoesNotUndoTheNextSendersDelivery() {
+        Takeover t = takeover();
+        t.next().delivered(sent(t.next(), t.taken(), null));
+        t.first().failed(sent(t.first(), t.late(), new IllegalStateException("target timed out")));
+        assertThat(row(t.late().id())).as("a late failure leaves the delivery as recorded")
+                .isEqualTo("DELIVERED attempts=1 lease=false");
+        t.first().delivered(sent(t.first(), t.late(), null));
+        assertThat(row(t.late().id())).isEqualTo("DELIVERED attempts=1 lease=false");
+    }
+
+    @Test
+    void aLateFailureLeavesTheRowToTheSenderThatHoldsItNow() {
+        Takeover t = takeover();
+        t.first().failed(sent(t.first(), t.late(), new IllegalStateException("target timed out")));
+        assertThat(row(t.late().id())).as("still leased to the next sender, no attempt counted")
+                .isEqualTo("PENDING attempts=0 lease=true");
+        t.next().failed(sent(t.next(), t.taken(), new IllegalStateException("target down")));
+        assertThat(row(t.late().id())).as("the holder's failure is recorded")
+                .isEqualTo("PENDING attempts=1 lease=false");
+    }
+
+    /** A sender's send outlasted its lease ({@code late}), and the next sender took the row ({@code taken}). */
+    private record Takeover(Outbox first, Outbox.Event late, Outbox next, Outbox.Event taken) {
+    }
+
+    private Takeover takeover() {
+        Outbox first = outbox();
+        Outbox.Event late = first.claimDue().get(0);
+        clock.advance(Outbox.LEASE.plusSeconds(1));
+        Outbox next = outbox();
+        Outbox.Event taken = next.claimDue().get(0);
+        assertThat(taken.id()).isEqualTo(late.id());
+        return new Takeover(first, late, next, taken);
+    }
+
+    /** The exchange of a send of {@code event}, after it failed with {@code failure} (null: delivered). */
+    private static Exchange sent(Outbox outbox, Outbox.Event event, Exception failure) {
+        Exchange exchange = new DefaultExchange(CAMEL);
+        exchange.getMessage().setBody(event);
+        try {
+            outbox.prepare(exchange);
+        } catch (InvalidPayloadException e) {
+            throw new AssertionError(e);
+        }
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+        return exchange;
+    }
+
+    private String row(long id) {
+        return sql.queryForObject("SELECT status, attempts, lease_until FROM outbox WHERE id = ?",
+                (rs, n) -> rs.getString("status") + " attempts=" + rs.getInt("attempts") + " lease="
+                        + (rs.getObject("lease_until") != null), id);
     }
 
     private Outbox outbox() {
