@@ -4,9 +4,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.paysync.payment.Payment;
@@ -32,8 +30,10 @@ import org.springframework.stereotype.Component;
  * with the same status vocabulary ({@link EllypayCallbackMapper#gen2Transaction}).
  *
  * <p>EllyPay denies checks made less than 2 minutes after initiation: {@link #earliestFirstCheck()} is
- * 2 minutes, a check asked for earlier is answered "too early" without calling EllyPay, and any refusal
- * EllyPay answers (4xx) is {@link StatusAnswer.Unavailable}, never FAILED (§3.7 pitfall 2). EllyPay also
+ * 2 minutes, so the schedule's default first check comes no earlier; a check asked for earlier (a
+ * configured {@code paysync.providers.ellypay.first-check-after}, which CONTRACT §7 says is honoured as
+ * given) is sent all the same, and any refusal EllyPay answers (4xx) is {@link StatusAnswer.Unavailable},
+ * never FAILED (§3.7 pitfall 2). EllyPay also
  * asks for 5 minutes between two checks of the same transaction: spacing the checks is the reconciliation
  * schedule's job ({@code paysync.reconciliation.interval}, default {@code PT5M}, CONTRACT §7), not this
  * client's.
@@ -49,20 +49,17 @@ public class EllypayStatusClient implements StatusClient {
 
     /** EllyPay refuses status checks made earlier than this after initiation. */
     static final Duration EARLIEST_CHECK = Duration.ofMinutes(2);
-    static final String TOO_EARLY = "too early: EllyPay refuses checks in the first 2 minutes";
     static final String VERIFY_PATH = "/data/transaction/verify/";
     static final String API_VERSION = "1";
     private static final Wording WORDING = Wording.talkingTo("EllyPay");
 
     private final String apiKey;
     private final Duration timeout;
-    private final Clock clock;
     private final ProviderHttp http;
 
-    EllypayStatusClient(PaysyncProperties paysync, EllypayProperties properties, Clock clock) {
+    EllypayStatusClient(PaysyncProperties paysync, EllypayProperties properties) {
         this.apiKey = properties.apiKey();
         this.timeout = properties.timeout();
-        this.clock = clock;
         this.http = new ProviderHttp(paysync.provider(EllypayCallbackMapper.PROVIDER).baseUrl(), timeout);
     }
 
@@ -90,10 +87,6 @@ public class EllypayStatusClient implements StatusClient {
         URI uri = uri(payment.merchantReference());
         if (EllypayProperties.blank(apiKey)) {
             throw new NoAnswer(EllypayProperties.API_KEY + " is not configured");
-        }
-        Instant createdAt = payment.createdAt();
-        if (createdAt != null && clock.instant().isBefore(createdAt.plus(EARLIEST_CHECK))) {
-            throw new NoAnswer(TOO_EARLY);
         }
         HttpRequest request;
         try {
