@@ -164,6 +164,37 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
     }
 
     @Test
+    void anUnsignedCallbackOnAnUncertainPaymentIsCheckedUntilConfirmed() throws Exception {
+        String ref = givenUp("UNCF");
+
+        // the check the callback calls for at once finds the provider down (it retries once within
+        // itself); later checks, on the schedule, confirm the callback
+        api.answers(ref, null, null, PaymentStatus.SUCCESS);
+        assertThat(callback(ref, "SUCCESS")).isEqualTo(200);
+
+        JsonNode payment = awaitPayment("testpay", ref, "SUCCESS");
+        assertThat(payment.get("history").toString()).contains("status check failed: provider down (test)");
+        assertExactlyOneEvent("testpay:" + ref + ":SUCCESS");
+    }
+
+    @Test
+    void checksACallbackAskedForOnAnUncertainPaymentStopAfterGiveUpAfter() throws Exception {
+        String ref = givenUp("UNST");
+        int before = api.calls(ref);
+
+        assertThat(callback(ref, "SUCCESS")).isEqualTo(200);
+        // asked at once, then again on the schedule (backoff: at most 4 × 0.3 s), then no more once
+        // give-up-after (4 s) has passed since the callback
+        await().atMost(SETTLED).until(() -> api.calls(ref) >= before + 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("SELECT next_check_at FROM payment"
+                + " WHERE provider = 'testpay' AND merchant_reference = ?", Object.class, ref) == null);
+        int calls = api.calls(ref);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> api.calls(ref) == calls);
+        assertThat(payment("testpay", ref).get("status").asText()).isEqualTo("UNCERTAIN");
+        assertThat(eventsFor("testpay:" + ref + ":SUCCESS")).isEmpty();
+    }
+
+    @Test
     void aCallbackTheStatusApiDoesNotConfirmIsNeverDelivered() throws Exception {
         String ref = unique("HOLD");
         api.answers(ref, PaymentStatus.PENDING);
@@ -235,6 +266,15 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
     private int callback(String ref, String status) {
         return http.json("POST", "/callbacks/testpay", "{\"ref\":\"" + ref + "\",\"status\":\"" + status + "\"}")
                 .statusCode();
+    }
+
+    /** A tracked testpay payment that became UNCERTAIN: its status API never had a final answer. */
+    private String givenUp(String prefix) throws Exception {
+        String ref = unique(prefix);
+        api.answers(ref, PaymentStatus.PENDING);
+        track(ref);
+        awaitPayment("testpay", ref, "UNCERTAIN");
+        return ref;
     }
 
     private void track(String ref) {

@@ -224,45 +224,58 @@ public class PaymentRepository {
     }
 
     /**
-     * Claims up to {@code limit} PENDING payments due for a status check, each with a lease until
-     * {@code leaseUntil}: one checker per payment at a time, across threads and instances.
+     * Claims up to {@code limit} payments due for a status check, each with a lease until
+     * {@code leaseUntil}: one checker per payment at a time, across threads and instances. Due are
+     * PENDING payments on their schedule and UNCERTAIN ones a callback asked to check (see
+     * {@link #dueNow}); an UNCERTAIN payment is otherwise no longer polled (its next check is NULL).
      */
     public List<Long> claimDue(Instant now, Instant leaseUntil, int limit) {
         MapSqlParameterSource params = new MapSqlParameterSource("now", utc(now))
                 .addValue("lease", utc(leaseUntil)).addValue("limit", limit);
         List<Long> due = jdbc.queryForList("""
-                SELECT id FROM payment WHERE status = 'PENDING' AND next_check_at <= :now
+                SELECT id FROM payment WHERE status IN ('PENDING', 'UNCERTAIN') AND next_check_at <= :now
                     AND (check_lease_until IS NULL OR check_lease_until < :now)
                 ORDER BY next_check_at LIMIT :limit""", params, Long.class);
         return due.stream().filter(id -> jdbc.update("""
                 UPDATE payment SET check_lease_until = :lease
-                WHERE id = :id AND status = 'PENDING' AND next_check_at <= :now
+                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN') AND next_check_at <= :now
                     AND (check_lease_until IS NULL OR check_lease_until < :now)""",
                 new MapSqlParameterSource(params.getValues()).addValue("id", id)) == 1).toList();
     }
 
     /**
      * After a check without a final answer: counts it, releases the lease, and sets the next check
-     * of a PENDING payment (an UNCERTAIN one is no longer polled).
+     * of a payment still on a schedule (PENDING, or UNCERTAIN since a callback asked for checks); an
+     * UNCERTAIN one that is not stays unpolled.
      */
     public void checked(long id, Instant nextCheckAt) {
         jdbc.update("""
                 UPDATE payment SET check_attempts = check_attempts + 1, check_lease_until = NULL,
-                    next_check_at = CASE WHEN status = 'PENDING' THEN :next ELSE next_check_at END
+                    next_check_at = CASE WHEN status = 'PENDING' OR next_check_at IS NOT NULL THEN :next END
+                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')""",
+                new MapSqlParameterSource("id", id).addValue("next", utc(nextCheckAt)));
+    }
+
+    /**
+     * An UNCERTAIN payment whose checks a callback asked for got no final answer within
+     * {@code give-up-after} of that callback: no more checks (a later callback asks again).
+     */
+    public void stopChecks(long id) {
+        jdbc.update("""
+                UPDATE payment SET check_lease_until = NULL, next_check_at = NULL
+                WHERE id = :id AND status = 'UNCERTAIN'""", new MapSqlParameterSource("id", id));
+    }
+
+    /** A claimed payment that was not checked (its provider was busy): lease released, due again at nextCheckAt. */
+    public void release(long id, Instant nextCheckAt) {
+        jdbc.update("""
+                UPDATE payment SET check_lease_until = NULL,
+                    next_check_at = CASE WHEN status = 'PENDING' OR next_check_at IS NOT NULL THEN :next END
                 WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')""",
                 new MapSqlParameterSource("id", id).addValue("next", utc(nextCheckAt)));
     }
 
     /** Claims one open payment for an immediate check (false when someone else holds it). */
-    /** A claimed payment that was not checked (its provider was busy): lease released, due again at nextCheckAt. */
-    public void release(long id, Instant nextCheckAt) {
-        jdbc.update("""
-                UPDATE payment SET check_lease_until = NULL,
-                    next_check_at = CASE WHEN status = 'PENDING' THEN :next ELSE next_check_at END
-                WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')""",
-                new MapSqlParameterSource("id", id).addValue("next", utc(nextCheckAt)));
-    }
-
     public boolean claimNow(long id, Instant now, Instant leaseUntil) {
         return jdbc.update("""
                 UPDATE payment SET check_lease_until = :lease
@@ -271,9 +284,13 @@ public class PaymentRepository {
                 new MapSqlParameterSource("id", id).addValue("now", utc(now)).addValue("lease", utc(leaseUntil))) == 1;
     }
 
-    /** Makes a PENDING payment due now. */
+    /**
+     * Makes an open payment due now: a callback needs the provider's word. An UNCERTAIN one is
+     * polled again from here (backoff, {@link #checked}) until a final answer, or until
+     * {@code give-up-after} from this callback ({@link #stopChecks}): the check made at once may fail.
+     */
     void dueNow(long id, Instant now) {
-        jdbc.update("UPDATE payment SET next_check_at = :now WHERE id = :id AND status = 'PENDING'",
+        jdbc.update("UPDATE payment SET next_check_at = :now WHERE id = :id AND status IN ('PENDING', 'UNCERTAIN')",
                 new MapSqlParameterSource("id", id).addValue("now", utc(now)));
     }
 

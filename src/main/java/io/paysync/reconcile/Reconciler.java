@@ -107,6 +107,14 @@ class Reconciler {
                             .build()));
             return;
         }
+        if (payment.status() == PaymentStatus.UNCERTAIN && schedule.givenUp(payment.updatedAt(), now)) {
+            // checks a callback asked for (dueNow): its claim stays unconfirmed, a later callback asks again
+            log.warn("No final status for UNCERTAIN {} payment {} within {} of its last callback; checks stop",
+                    payment.provider(), payment.merchantReference(), schedule.giveUpAfter());
+            count(payment.provider(), "given-up");
+            payments.stopChecks(payment.id());
+            return;
+        }
         StatusClient client = clients.get(payment.provider());
         if (client == null) {
             count(payment.provider(), "no-client");
