@@ -52,7 +52,8 @@ import org.springframework.test.context.TestPropertySource;
         "paysync.reconciliation.first-check-after=PT0S",
         "paysync.reconciliation.interval=PT0.3S",
         "paysync.reconciliation.give-up-after=PT4S",
-        "paysync.reconciliation.cron=* * * * * ?"})
+        "paysync.reconciliation.cron=* * * * * ?",
+        "paysync.providers.ellypay.enabled=false"})
 @Import(ReconciliationTests.TestPay.class)
 class ReconciliationTests extends PaysyncHttpTestSupport {
 
@@ -192,6 +193,33 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> api.calls(ref) == calls);
         assertThat(payment("testpay", ref).get("status").asText()).isEqualTo("UNCERTAIN");
         assertThat(eventsFor("testpay:" + ref + ":SUCCESS")).isEmpty();
+    }
+
+    @Test
+    void aDisabledProviderHasNoCallbackEndpointAndItsPaymentsAreNotChecked() throws Exception {
+        String reference = unique("OFF");
+        java.net.http.HttpResponse<String> refused = http.json("POST", "/callbacks/ellypay",
+                "{\"id\":\"" + reference + "\"}");
+        assertThat(refused.statusCode()).isEqualTo(404);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("provider ellypay is disabled (paysync.providers.ellypay.enabled=false)");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox WHERE provider = 'ellypay'"
+                + " AND outcome = 'REJECTED' AND http_status = 404 AND reason LIKE '%disabled%'", Integer.class))
+                .isPositive();
+
+        // a payment of it tracked before it was switched off, due now: left alone, and still due later
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        jdbc.update("""
+                INSERT INTO payment (provider, merchant_reference, match_key, status, origin, created_at, updated_at,
+                    next_check_at) VALUES ('ellypay', ?, ?, 'PENDING', 'API', ?, ?, ?)""",
+                reference, reference, now, now, now);
+        await().atMost(SETTLED).until(() -> jdbc.queryForObject("SELECT next_check_at > ? FROM payment"
+                + " WHERE provider = 'ellypay' AND merchant_reference = ?", Boolean.class, now, reference));
+        JsonNode payment = payment("ellypay", reference);
+        assertThat(payment.get("status").asText()).isEqualTo("PENDING");
+        assertThat(payment.get("history")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT check_attempts FROM payment WHERE provider = 'ellypay'"
+                + " AND merchant_reference = ?", Integer.class, reference)).isZero();
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  * Refusals on callback paths outside the Camel routes: a body declared over
  * {@code paysync.callbacks.max-body-size} gets 413 before a byte of it is read (a body that does
  * not declare its length is cut off by the body handler at the same limit while it is read), and
- * a path that no route serves gets 404. Both are answered as problem+json (VirtualPay: its 99
+ * a path that no route serves gets 404, and so does the path of a provider switched off with
+ * {@code paysync.providers.<p>.enabled=false}. All are answered as problem+json (VirtualPay: its 99
  * body), recorded and counted.
  */
 @Component
@@ -40,6 +42,8 @@ class CallbackGate {
     private final ObjectMapper json;
     private final Clock clock;
     private final long maxBodySize;
+    /** The callback paths of the providers switched off. */
+    private final Map<String, String> disabled;
 
     CallbackGate(Providers providers, CallbackInbox inbox, CallbackOutcomes outcomes, ObjectMapper json,
             Clock clock, PaysyncProperties properties) {
@@ -49,20 +53,29 @@ class CallbackGate {
         this.json = json;
         this.clock = clock;
         this.maxBodySize = properties.callbacks().maxBodySize().toBytes();
+        this.disabled = providers.names().stream().filter(name -> !properties.provider(name).enabled())
+                .collect(Collectors.toUnmodifiableMap(name -> PREFIX + name, name -> name));
     }
 
     /** A guard of every callback path. */
     abstract static class Guard implements PublicHttpGuard {
 
         final CallbackGate gate;
+        private final int order;
 
-        Guard(CallbackGate gate) {
+        Guard(CallbackGate gate, int order) {
             this.gate = gate;
+            this.order = order;
         }
 
         @Override
         public String path() {
             return PREFIX + "*";
+        }
+
+        @Override
+        public int order() {
+            return order;
         }
     }
 
@@ -71,12 +84,7 @@ class CallbackGate {
     static class BodySizeGuard extends Guard {
 
         BodySizeGuard(CallbackGate gate) {
-            super(gate);
-        }
-
-        @Override
-        public int order() {
-            return FIRST;
+            super(gate, FIRST);
         }
 
         @Override
@@ -91,17 +99,32 @@ class CallbackGate {
         }
     }
 
+    /** Before the routes: a provider switched off has no callback endpoint. */
+    @Component
+    static class DisabledProviderGuard extends Guard {
+
+        DisabledProviderGuard(CallbackGate gate) {
+            super(gate, FIRST);
+        }
+
+        @Override
+        public void handle(RoutingContext context) {
+            String provider = gate.disabled.isEmpty() ? null : gate.disabled.get(context.request().path());
+            if (provider == null) {
+                context.next();
+            } else {
+                gate.refuse(context, 404, "provider " + provider + " is disabled (paysync.providers." + provider
+                        + ".enabled=false)");
+            }
+        }
+    }
+
     /** Last: a callback path that no route served. */
     @Component
     static class NotFoundGuard extends Guard {
 
         NotFoundGuard(CallbackGate gate) {
-            super(gate);
-        }
-
-        @Override
-        public int order() {
-            return LAST;
+            super(gate, LAST);
         }
 
         @Override
@@ -119,12 +142,7 @@ class CallbackGate {
     static class FailureGuard extends Guard {
 
         FailureGuard(CallbackGate gate) {
-            super(gate);
-        }
-
-        @Override
-        public int order() {
-            return FIRST;
+            super(gate, FIRST);
         }
 
         @Override

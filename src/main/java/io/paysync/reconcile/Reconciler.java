@@ -23,6 +23,7 @@ import io.paysync.payment.Source;
 import io.paysync.provider.StatusClient;
 import io.paysync.provider.StatusClient.StatusAnswer;
 import io.paysync.system.PaymentMdc;
+import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +59,12 @@ class Reconciler {
     private final ProviderGuard guard;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final PaysyncProperties properties;
 
     Reconciler(PaymentRepository payments, CallbackInbox inbox, ReconciliationSchedule schedule,
             ReconciliationSettings settings, List<StatusClient> clients, ProviderGuard guard, MeterRegistry metrics,
-            Clock clock) {
+            Clock clock, PaysyncProperties properties) {
+        this.properties = properties;
         this.payments = payments;
         this.inbox = inbox;
         this.schedule = schedule;
@@ -113,6 +116,12 @@ class Reconciler {
                     payment.provider(), payment.merchantReference(), schedule.giveUpAfter());
             count(payment.provider(), "given-up");
             payments.stopChecks(payment.id());
+            return;
+        }
+        if (!properties.provider(payment.provider()).enabled()) {
+            // switched off: not asked, still due (checked once it is switched on again)
+            count(payment.provider(), "disabled");
+            payments.release(payment.id(), now.plus(settings.reconciliation().interval()));
             return;
         }
         StatusClient client = clients.get(payment.provider());
