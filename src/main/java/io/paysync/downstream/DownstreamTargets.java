@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import io.paysync.payment.Payment;
@@ -19,6 +20,7 @@ import io.paysync.system.PaysyncProperties;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,6 +39,7 @@ public class DownstreamTargets {
 
     /** Target names: they are stored with each outbox row and appear in metrics. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,99}");
+    private static final Pattern SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*");
 
     /** Schemes whose messages are JMS messages (camel-jms, camel-amqp). */
     private static final Set<String> JMS_SCHEMES = Set.of("jms", "amqp");
@@ -70,30 +73,58 @@ public class DownstreamTargets {
 
     private final Map<String, Target> targets;
 
-    DownstreamTargets(PaysyncProperties properties, Providers providers) {
-        this.targets = resolve(properties.downstream(), providers.names());
+    /** Where Camel finds a component by its scheme when no bean of that name stands in for it. */
+    private static final String COMPONENT_DESCRIPTORS = "META-INF/services/org/apache/camel/component/";
+
+    DownstreamTargets(PaysyncProperties properties, Providers providers, ListableBeanFactory beans) {
+        this.targets = resolve(properties.downstream(), providers.names(), scheme -> inBuild(beans, scheme));
         log.info("Downstream targets: {}", targets.values());
     }
 
-    static Map<String, Target> resolve(PaysyncProperties.Downstream settings, Set<String> knownProviders) {
+    /** Whether Camel finds a component for the scheme: a bean of that name, or the component's jar. */
+    static boolean inBuild(ListableBeanFactory beans, String scheme) {
+        return beans.containsBean(scheme)
+                || DownstreamTargets.class.getClassLoader().getResource(COMPONENT_DESCRIPTORS + scheme) != null;
+    }
+
+    /**
+     * @param components whether this build has the Camel component of a scheme (a bean of that name,
+     *     or the component's jar): a target without one would fail every delivery until it is a dead letter
+     */
+    static Map<String, Target> resolve(PaysyncProperties.Downstream settings, Set<String> knownProviders,
+            Predicate<String> components) {
         Map<String, PaysyncProperties.Target> configured = settings.targets();
-        if (configured.isEmpty()) {
-            configured = Map.of(PaysyncProperties.Downstream.DEFAULT_TARGET,
-                    new PaysyncProperties.Target(settings.uri(), null, null));
-        }
         Map<String, Target> resolved = new LinkedHashMap<>();
-        configured.forEach((name, target) -> resolved.put(name, check(name, target, knownProviders)));
+        if (configured.isEmpty()) {
+            resolved.put(PaysyncProperties.Downstream.DEFAULT_TARGET, check("paysync.downstream",
+                    PaysyncProperties.Downstream.DEFAULT_TARGET, new PaysyncProperties.Target(settings.uri(), null, null),
+                    knownProviders, components));
+        }
+        configured.forEach((name, target) -> resolved.put(name,
+                check("paysync.downstream.targets." + name, name, target, knownProviders, components)));
         return Collections.unmodifiableMap(resolved);
     }
 
-    private static Target check(String name, PaysyncProperties.Target target, Set<String> knownProviders) {
-        String key = "paysync.downstream.targets." + name;
+    /** @param key the settings' prefix, for messages */
+    private static Target check(String key, String name, PaysyncProperties.Target target, Set<String> knownProviders,
+            Predicate<String> components) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalStateException(key + ": a target name is 1 to 100 characters a-z, 0-9, '-' or '_', "
                     + "starting with a letter or digit");
         }
         if (target == null || target.uri() == null || target.uri().isBlank()) {
             throw new IllegalStateException(key + ".uri is missing: every target needs a Camel endpoint URI");
+        }
+        String uri = target.uri().strip();
+        int colon = uri.indexOf(':');
+        String scheme = colon > 0 ? uri.substring(0, colon) : null;
+        if (scheme == null || !SCHEME.matcher(scheme).matches()) {
+            throw new IllegalStateException(key + ".uri: '" + URISupport.sanitizeUri(uri)
+                    + "' is not a Camel endpoint URI (component:…, e.g. http://host/events or jms:queue:payments)");
+        }
+        if (!components.test(scheme)) {
+            throw new IllegalStateException(key + ".uri: this build of paysync has no Camel component '" + scheme
+                    + "' (add its camel-" + scheme + "-starter to pom.xml)");
         }
         Set<String> providers = new TreeSet<>();
         for (String provider : target.providers()) {
@@ -113,7 +144,7 @@ public class DownstreamTargets {
             }
             statuses.add(parsed);
         }
-        return new Target(name, target.uri().strip(), Collections.unmodifiableSet(providers),
+        return new Target(name, uri, Collections.unmodifiableSet(providers),
                 Collections.unmodifiableSet(statuses));
     }
 

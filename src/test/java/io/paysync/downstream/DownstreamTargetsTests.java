@@ -16,6 +16,7 @@ import io.paysync.payment.PaymentStatus;
 import io.paysync.payment.Source;
 import io.paysync.system.PaysyncProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 
 /** The downstream targets as configured: the single {@code uri}, named targets, filters, mistakes. */
 class DownstreamTargetsTests {
@@ -24,7 +25,7 @@ class DownstreamTargetsTests {
 
     private static Map<String, DownstreamTargets.Target> resolve(String uri, Map<String, PaysyncProperties.Target> targets) {
         return DownstreamTargets.resolve(new PaysyncProperties.Downstream(uri, 12, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), 100, 1, targets, null), PROVIDERS);
+                Duration.ofMinutes(5), 100, 1, targets, null), PROVIDERS, Set.of("jms", "amqp", "log", "http")::contains);
     }
 
     private static Payment payment(String provider, PaymentStatus status) {
@@ -78,6 +79,26 @@ class DownstreamTargetsTests {
         assertThatThrownBy(() -> resolve("log:x", Map.of("ledger",
                 new PaysyncProperties.Target("log:y", null, List.of("PENDING")))))
                 .hasMessageContaining("'PENDING' is not a final status");
+    }
+
+    @Test
+    void aUriWhoseComponentThisBuildLacksStopsTheStart() {
+        assertThatThrownBy(() -> resolve("kafka:payments?brokers=bus:9092", Map.of()))
+                .hasMessage("paysync.downstream.uri: this build of paysync has no Camel component 'kafka'"
+                        + " (add its camel-kafka-starter to pom.xml)");
+        assertThatThrownBy(() -> resolve("log:x", Map.of("ledger", new PaysyncProperties.Target("ledger-bus", null, null))))
+                .hasMessageStartingWith("paysync.downstream.targets.ledger.uri: 'ledger-bus' is not a Camel endpoint URI");
+    }
+
+    @Test
+    void aComponentIsInTheBuildAsAJarOrAsABean() {
+        DefaultListableBeanFactory beans = new DefaultListableBeanFactory();
+        assertThat(DownstreamTargets.inBuild(beans, "log")).isTrue();
+        assertThat(DownstreamTargets.inBuild(beans, "http")).isTrue();
+        assertThat(DownstreamTargets.inBuild(beans, "jms")).isTrue();
+        assertThat(DownstreamTargets.inBuild(beans, "kafka")).isFalse();
+        beans.registerSingleton("kafka", new Object());
+        assertThat(DownstreamTargets.inBuild(beans, "kafka")).isTrue();
     }
 
     @Test
