@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,27 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
         }
         assertThat(acks).containsOnly(acks.get(0));
         assertExactlyOneEvent("mypvit:" + ref + ":SUCCESS");
+    }
+
+    /**
+     * EllyPay's {@code t} is not signed, so its age is not checked: a final callback EllyPay retries
+     * days later with its first {@code t} is taken, and a replay of it changes nothing.
+     */
+    @Test
+    void ellypayFinalCallbackRetriedWithItsOldTimestampIsAcknowledgedAndDeliveredOnce() throws Exception {
+        String ref = unique("OLDT");
+        String body = ellypayGen2(ref, "transaction.completed", "COMPLETED");
+        Map<String, String> signature = TestSignatures.ellypayHmac(body,
+                Instant.now().minus(Duration.ofDays(2)).getEpochSecond());
+
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = http.send("POST", "/callbacks/ellypay", "application/json", body, signature);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        }
+
+        assertExactlyOneEvent("ellypay:" + ref + ":SUCCESS");
+        awaitInboxProcessed("ellypay");
+        assertThat(historyStatuses(payment("ellypay", ref))).containsExactly("SUCCESS");
     }
 
     @Test

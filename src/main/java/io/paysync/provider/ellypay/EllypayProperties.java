@@ -20,7 +20,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                               show it (PROVIDERS.md §3.3, §3.7 pitfall 4); {@code SHA256withRSA} as gen-2
  *                               states, {@code SHA1withRSA} if a real callback says otherwise (PHP's
  *                               {@code openssl_verify} default)
- * @param hmacTolerance          how far the {@code t} of {@code hmac-signature} may be from now, either way
  * @param apiKey                 the merchant account's API key, which the gen-2 documents call the "Public Key"
  *                               ({@code EPYPUB-…}, merchant dashboard → account details) and send as the
  *                               {@code public-key} HTTP header of the status-verification API (§3.5); gen-1 sends
@@ -49,7 +48,6 @@ public record EllypayProperties(
         String publicKey,
         String signingKey,
         @DefaultValue(DEFAULT_GEN1_SIGNATURE_ALGORITHM) String gen1SignatureAlgorithm,
-        @DefaultValue("PT5M") Duration hmacTolerance,
         String apiKey,
         @DefaultValue("PT10S") Duration timeout,
         String secretKey,
@@ -62,7 +60,6 @@ public record EllypayProperties(
     static final String PUBLIC_KEY = PREFIX + "public-key";
     static final String SIGNING_KEY = PREFIX + "signing-key";
     static final String GEN1_SIGNATURE_ALGORITHM = PREFIX + "gen1-signature-algorithm";
-    static final String HMAC_TOLERANCE = PREFIX + "hmac-tolerance";
     static final String API_KEY = PREFIX + "api-key";
     static final String TIMEOUT = PREFIX + "timeout";
     static final String BASE_URL = PREFIX + "base-url";
@@ -74,7 +71,6 @@ public record EllypayProperties(
     static final String GEN1_CONFIRM_PATH = "/merchant/process-payment";
 
     static final String DEFAULT_GEN1_SIGNATURE_ALGORITHM = "SHA256withRSA";
-    static final Duration DEFAULT_HMAC_TOLERANCE = Duration.ofMinutes(5);
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The same defaults when built without Spring (tests). */
@@ -82,9 +78,6 @@ public record EllypayProperties(
     public EllypayProperties {
         if (gen1SignatureAlgorithm == null || gen1SignatureAlgorithm.isBlank()) {
             gen1SignatureAlgorithm = DEFAULT_GEN1_SIGNATURE_ALGORITHM;
-        }
-        if (hmacTolerance == null) {
-            hmacTolerance = DEFAULT_HMAC_TOLERANCE;
         }
         if (timeout == null) {
             timeout = DEFAULT_TIMEOUT;
@@ -101,16 +94,16 @@ public record EllypayProperties(
     }
 
     /** Callback verification and status settings only (tests). */
-    public EllypayProperties(String publicKey, String signingKey, String gen1SignatureAlgorithm,
-            Duration hmacTolerance, String apiKey, Duration timeout) {
-        this(publicKey, signingKey, gen1SignatureAlgorithm, hmacTolerance, apiKey, timeout, null, null, 1, null, null);
+    public EllypayProperties(String publicKey, String signingKey, String gen1SignatureAlgorithm, String apiKey,
+            Duration timeout) {
+        this(publicKey, signingKey, gen1SignatureAlgorithm, apiKey, timeout, null, null, 1, null, null);
     }
 
     @Override
     public String toString() {
         return "EllypayProperties[publicKey=" + (blank(publicKey) ? "<not set>" : "<set>")
                 + ", signingKey=" + (blank(signingKey) ? "<not set>" : "******")
-                + ", gen1SignatureAlgorithm=" + gen1SignatureAlgorithm + ", hmacTolerance=" + hmacTolerance
+                + ", gen1SignatureAlgorithm=" + gen1SignatureAlgorithm
                 + ", apiKey=" + (blank(apiKey) ? "<not set>" : "******") + ", timeout=" + timeout
                 + ", secretKey=" + (blank(secretKey) ? "<not set>" : "******")
                 + ", pin=" + (blank(pin) ? "<not set>" : "******") + ", generation=" + generation

@@ -12,10 +12,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Clock;
-import java.time.DateTimeException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -29,6 +25,8 @@ import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.HmacSha256;
 import io.paysync.provider.RawCallback;
 import io.paysync.provider.SignatureVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,13 +38,21 @@ import org.springframework.stereotype.Component;
  *     {@code gen1-signature-algorithm} because the document does not show it;</li>
  * <li>gen-2 ({@code {"event", "payload"}}): {@code rsa-signature}, base64 SHA256withRSA, and
  *     {@code hmac-signature: t=<timestamp>,s=<hex HMAC-SHA256>} keyed with the signing key, both over
- *     {@code event:merchant_reference:internal_reference:transaction_type:transaction_status}.
- *     {@code t} (seconds or milliseconds) is not signed; it must be within {@code hmac-tolerance} of
- *     the clock. Every signature that is present and can be checked must verify, and at least one
- *     must have been checked.</li>
+ *     {@code event:merchant_reference:internal_reference:transaction_type:transaction_status}. One
+ *     signature that verifies is enough: {@code rsa-signature} is checked first, {@code hmac-signature}
+ *     only when that one is absent, cannot be checked or does not verify. Both cover the same string, so
+ *     a second one proves nothing more; an {@code rsa-signature} that fails beside an
+ *     {@code hmac-signature} that verifies means that the configured public key is wrong (logged at
+ *     WARN), not that the callback is forged.</li>
  * </ul>
  *
- * Fields are signed as written in the JSON (the {@code id} 24546 as {@code 24546}); a missing one
+ * <p>{@code t} is not read. Nothing says it is signed (PROVIDERS.md §3.4; the §6 test vector signs the
+ * string without it), so anyone can re-stamp a captured callback: checking its age would stop no
+ * replay, and it would refuse genuine callbacks that EllyPay retries with back-off, which may keep
+ * their first {@code t}. Replays change nothing anyway: a callback repeats a status EllyPay signed for
+ * that payment, a final status is never left, and it is delivered downstream once.
+ *
+ * <p>Fields are signed as written in the JSON (the {@code id} 24546 as {@code 24546}); a missing one
  * counts as empty. The body is parsed exactly as the mapper parses it ({@link CallbackFields#object}),
  * so a key given twice is refused there and what was verified is what gets mapped. A callback with
  * no signature that a configured key can check is refused: what cannot be verified is not
@@ -59,9 +65,9 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
     static final String RSA_HEADER = "rsa-signature";
     static final String HMAC_HEADER = "hmac-signature";
     static final String GEN2_RSA_ALGORITHM = "SHA256withRSA";
+    private static final String MALFORMED_HMAC = "malformed " + HMAC_HEADER + "; t=<timestamp>,s=<hex> expected";
 
-    /** Timestamps above this are milliseconds (10^12 s is the year 33658; 10^12 ms is 2001). */
-    static final long MILLISECONDS_FROM = 1_000_000_000_000L;
+    private static final Logger log = LoggerFactory.getLogger(EllypaySignatureVerifier.class);
 
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----",
             Pattern.DOTALL);
@@ -69,20 +75,12 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
     private final PublicKey publicKey;
     private final String signingKey;
     private final String gen1Algorithm;
-    private final Duration hmacTolerance;
-    private final Clock clock;
 
-    EllypaySignatureVerifier(EllypayProperties properties, Clock clock) {
+    EllypaySignatureVerifier(EllypayProperties properties) {
         this.publicKey = EllypayProperties.blank(properties.publicKey()) ? null : readPublicKey(properties.publicKey());
         this.signingKey = EllypayProperties.blank(properties.signingKey()) ? null : properties.signingKey();
         this.gen1Algorithm = properties.gen1SignatureAlgorithm().strip();
-        this.hmacTolerance = properties.hmacTolerance();
-        this.clock = clock;
         checkGen1Algorithm();
-        if (hmacTolerance.isNegative()) {
-            throw new IllegalStateException(EllypayProperties.HMAC_TOLERANCE + " must not be negative, got "
-                    + hmacTolerance);
-        }
     }
 
     @Override
@@ -111,8 +109,9 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
         }
         String signed = gen1SignedString(signedText(body, "id"), signedText(body, "internal_reference"),
                 signedText(body, "agent_reference"));
-        if (!rsaVerifies(gen1Algorithm, GEN1_HEADER, signature, signed)) {
-            throw CallbackRejectedException.unauthorized(GEN1_HEADER + " does not match");
+        String failure = rsaFailure(gen1Algorithm, GEN1_HEADER, signature, signed);
+        if (failure != null) {
+            throw CallbackRejectedException.unauthorized(failure);
         }
     }
 
@@ -140,98 +139,81 @@ public class EllypaySignatureVerifier implements SignatureVerifier {
             }
             throw CallbackRejectedException.unauthorized("missing " + String.join(" or ", checkable));
         }
-        List<String> unchecked = new ArrayList<>();
-        boolean verified = false;
+        List<String> refusals = new ArrayList<>();
+        boolean rsaMismatch = false;
         if (!absent(rsa)) {
             if (publicKey == null) {
-                unchecked.add(RSA_HEADER + " cannot be verified: " + EllypayProperties.PUBLIC_KEY + " is not configured");
-            } else if (rsaVerifies(GEN2_RSA_ALGORITHM, RSA_HEADER, rsa, signed)) {
-                verified = true;
+                refusals.add(RSA_HEADER + " cannot be verified: " + EllypayProperties.PUBLIC_KEY + " is not configured");
             } else {
-                throw CallbackRejectedException.unauthorized(RSA_HEADER + " does not match");
+                String failure = rsaFailure(GEN2_RSA_ALGORITHM, RSA_HEADER, rsa, signed);
+                if (failure == null) {
+                    return;
+                }
+                refusals.add(failure);
+                rsaMismatch = true;
             }
         }
         if (!absent(hmac)) {
             if (signingKey == null) {
-                unchecked.add(HMAC_HEADER + " cannot be verified: " + EllypayProperties.SIGNING_KEY
+                refusals.add(HMAC_HEADER + " cannot be verified: " + EllypayProperties.SIGNING_KEY
                         + " is not configured");
             } else {
-                verifyHmac(hmac, signed);
-                verified = true;
+                String failure = hmacFailure(hmac, signed);
+                if (failure == null) {
+                    if (rsaMismatch) {
+                        log.warn("EllyPay callback accepted on its {} although its {} does not verify: is {} EllyPay's"
+                                + " key of this environment?", HMAC_HEADER, RSA_HEADER, EllypayProperties.PUBLIC_KEY);
+                    }
+                    return;
+                }
+                refusals.add(failure);
             }
         }
-        if (!verified) {
-            throw CallbackRejectedException.unauthorized(String.join("; ", unchecked));
-        }
+        throw CallbackRejectedException.unauthorized(String.join("; ", refusals));
     }
 
-    private void verifyHmac(String header, String signed) {
-        String timestamp = null;
+    /**
+     * Why {@code hmac-signature} does not prove {@code signed}, or null when it does: its {@code s} must
+     * be there once and be the hex HMAC (either case). Other parts, {@code t} among them, are not read.
+     */
+    private String hmacFailure(String header, String signed) {
         String hash = null;
         for (String part : header.split(",")) {
             int eq = part.indexOf('=');
-            if (eq < 0) {
-                throw malformedHmac();
-            }
-            String name = part.substring(0, eq).strip();
-            String value = part.substring(eq + 1).strip();
-            if ("t".equals(name)) {
-                if (timestamp != null) {
-                    throw malformedHmac();
-                }
-                timestamp = value;
-            } else if ("s".equals(name)) {
+            if (eq >= 0 && "s".equals(part.substring(0, eq).strip())) {
                 if (hash != null) {
-                    throw malformedHmac();
+                    return MALFORMED_HMAC;
                 }
-                hash = value;
+                hash = part.substring(eq + 1).strip();
             }
         }
-        if (absent(timestamp) || absent(hash)) {
-            throw malformedHmac();
-        }
-        Instant signedAt;
-        try {
-            long t = Long.parseLong(timestamp);
-            signedAt = t > MILLISECONDS_FROM ? Instant.ofEpochMilli(t) : Instant.ofEpochSecond(t);
-        } catch (NumberFormatException | DateTimeException e) {
-            throw malformedHmac();
-        }
-        Duration age = Duration.between(signedAt, clock.instant());
-        if (age.abs().compareTo(hmacTolerance) > 0) {
-            throw CallbackRejectedException.unauthorized("stale " + HMAC_HEADER + ": t is " + age.abs().toSeconds()
-                    + " s " + (age.isNegative() ? "ahead of" : "behind") + " the clock, beyond " + hmacTolerance);
+        if (absent(hash)) {
+            return MALFORMED_HMAC;
         }
         byte[] expected = HmacSha256.hex(signingKey, signed).getBytes(StandardCharsets.US_ASCII);
         byte[] actual = hash.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(expected, actual)) {
-            throw CallbackRejectedException.unauthorized(HMAC_HEADER + " does not match");
-        }
+        return MessageDigest.isEqual(expected, actual) ? null : HMAC_HEADER + " does not match";
     }
 
-    private static CallbackRejectedException malformedHmac() {
-        return CallbackRejectedException.unauthorized("malformed " + HMAC_HEADER + "; t=<timestamp>,s=<hex> expected");
-    }
-
-    private boolean rsaVerifies(String algorithm, String header, String base64, String signed) {
+    /** Why the base64 RSA signature in {@code header} does not prove {@code signed}, or null when it does. */
+    private String rsaFailure(String algorithm, String header, String base64, String signed) {
         byte[] signature;
         try {
             signature = Base64.getDecoder().decode(base64.strip());
         } catch (IllegalArgumentException e) {
-            throw CallbackRejectedException.unauthorized("malformed " + header + "; base64 expected");
+            return "malformed " + header + "; base64 expected";
         }
         try {
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(publicKey);
             verifier.update(signed.getBytes(StandardCharsets.UTF_8));
-            return verifier.verify(signature);
+            return verifier.verify(signature) ? null : header + " does not match";
         } catch (SignatureException e) {
-            return false; // not a signature of this key's size or encoding
+            return header + " does not match"; // not a signature of this key's size or encoding
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm + " cannot verify with the configured public key", e);
         }
     }
-
     private void checkGen1Algorithm() {
         try {
             Signature signature = Signature.getInstance(gen1Algorithm);

@@ -60,7 +60,7 @@ class EllypayStatusClientTests {
         PaysyncProperties paysync = new PaysyncProperties(null, null, null, null, null,
                 baseUrl == null ? Map.of() : Map.of("ellypay", new PaysyncProperties.Provider(true, baseUrl, null,
                         List.of())));
-        return new EllypayStatusClient(paysync, new EllypayProperties(null, null, null, null, apiKey, timeout));
+        return new EllypayStatusClient(paysync, new EllypayProperties(null, null, null, apiKey, timeout));
     }
 
     private static EllypayStatusClient client() {
