@@ -316,6 +316,75 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
         assertThat(rejected).isEqualTo(2);
     }
 
+    /**
+     * PostgreSQL cannot store a NUL in a text column: a NUL in a field the payment keeps is refused
+     * with 400 before the acknowledgement, never taken with 200 and then stuck in the pipeline, and
+     * the provider's corrected retry goes through.
+     */
+    @Test
+    void nulInAFreeTextFieldIsRefusedAndNothingIsLeftUnprocessed() throws Exception {
+        String ref = unique("NUL");
+        String mvolaRef = UUID.randomUUID().toString();
+        String mypvit = mypvit("PAY" + ref, ref, "SUCCESS", "200");
+        String virtualpay = virtualpay(ref, "1", "Complete");
+        String mvola = mvola(mvolaRef, "completed");
+
+        assertProblem(http.json("POST", "/callbacks/mypvit", mypvit.replace("\"077000001\"", "\"077\\u0000001\"")),
+                400, "field customerID must not contain control characters; character 4 is U+0000");
+        assertProblem(http.json("POST", "/callbacks/mypvit", mypvit.replace("\"chargeOwner\"",
+                "\"message\":\"paid\\u0000\",\"chargeOwner\"")), 400, "field message");
+        HttpResponse<String> refused = http.json("POST", "/callbacks/virtualpay",
+                virtualpay.replace("\"CUST01\"", "\"CUST\\u000001\""));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(refused.body()).get("response_code").asText()).isEqualTo("99");
+        assertProblem(http.json("PUT", "/callbacks/mvola", mvola.replace("\"0343500003\"", "\"0343\\u0000500003\"")),
+                400, "field debitParty.value");
+
+        List<Map<String, Object>> recorded = jdbc.queryForList("SELECT outcome, state, reason FROM callback_inbox"
+                + " WHERE body LIKE ? OR body LIKE ?", "%" + ref + "%", "%" + mvolaRef + "%");
+        assertThat(recorded).hasSize(4).allSatisfy(row -> {
+            assertThat(row.get("outcome")).isEqualTo("REJECTED");
+            assertThat(row.get("state")).isEqualTo("DONE");
+            assertThat((String) row.get("reason")).contains("must not contain control characters");
+        });
+        assertThat(paymentCount("mypvit", ref) + paymentCount("virtualpay", ref) + paymentCount("mvola", mvolaRef))
+                .isZero();
+
+        // the providers send them again, without the NUL: taken and settled
+        assertThat(http.json("POST", "/callbacks/mypvit", mypvit).statusCode()).isEqualTo(200);
+        assertThat(http.json("POST", "/callbacks/virtualpay", virtualpay).statusCode()).isEqualTo(200);
+        awaitPayment("mypvit", ref, "SUCCESS");
+        awaitPayment("virtualpay", ref, "SUCCESS");
+        await().atMost(SETTLED).until(() -> jdbc.queryForObject("SELECT COUNT(*) FROM callback_inbox"
+                + " WHERE (body LIKE ? OR body LIKE ?) AND state <> 'DONE' AND state <> 'PROCESSED'", Integer.class,
+                "%" + ref + "%", "%" + mvolaRef + "%") == 0);
+    }
+
+    /**
+     * A refusal is recorded for forensics even when what was sent holds a NUL, which PostgreSQL's text
+     * types cannot store: a raw NUL byte in a body (malformed JSON) and a NUL echoed in the reason (an
+     * unknown status) are kept as U+2400 (␀).
+     */
+    @Test
+    void refusalsOfRequestsHoldingANulAreRecorded() throws Exception {
+        String ref = unique("RAWNUL");
+        String status = unique("STATUS");
+
+        assertProblem(http.json("POST", "/callbacks/mypvit", mypvit("PAY" + ref, ref, "SUCCESS", "200")
+                .replace("\"chargeOwner\"", "\0\"chargeOwner\"")), 400, "malformed JSON");
+        assertProblem(http.json("POST", "/callbacks/mypvit", mypvit("PAY" + status, status, "PA\\u0000ID", "200")),
+                400, "unknown status");
+
+        Map<String, Object> rawByte = jdbc.queryForMap("SELECT outcome, http_status, body FROM callback_inbox"
+                + " WHERE provider = 'mypvit' AND body LIKE ?", "%" + ref + "%");
+        assertThat(rawByte.get("outcome")).isEqualTo("REJECTED");
+        assertThat(((Number) rawByte.get("http_status")).intValue()).isEqualTo(400);
+        assertThat((String) rawByte.get("body")).contains("\u2400\"chargeOwner\"").doesNotContain("\0");
+        String reason = jdbc.queryForObject("SELECT reason FROM callback_inbox WHERE provider = 'mypvit' AND body LIKE ?",
+                String.class, "%" + status + "%");
+        assertThat(reason).isEqualTo("unknown status 'PA\u2400ID'");
+    }
+
     @Test
     void unsignedOrTamperedSignedCallbacksAre401AndChangeNothing() throws Exception {
         String ref = unique("SIG");

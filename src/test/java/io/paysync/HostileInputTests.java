@@ -195,8 +195,61 @@ class HostileInputTests extends PaysyncHttpTestSupport {
 
     private static Case oversized(String name, String method, String provider, Signed request, String field,
             String reference) {
+        return providerCase(name, method, provider, request, 200, field, reference);
+    }
+
+    private static Case providerCase(String name, String method, String provider, Signed request, int status,
+            String detail, String reference) {
         return new Case(name, method, "/callbacks/" + provider, "cinetpay".equals(provider) ? FORM_TYPE : JSON_TYPE,
-                request.body, () -> request.headers, 200, field, null, reference, null);
+                request.body, () -> request.headers, status, detail, null, reference, null);
+    }
+
+    /**
+     * A NUL (PostgreSQL cannot store it in a text column) or another C0 control character in a field a
+     * payment keeps: refused with 400 naming the field, before anything is acknowledged, and the refusal
+     * recorded; a NUL byte anywhere in a body is malformed JSON, recorded too. On H2 as on PostgreSQL
+     * (CallbackPipelineContract checks that nothing is left unprocessed there).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("controlCharacters")
+    void controlCharactersInFreeTextFieldsAreRefusedNamingTheField(Case c) throws Exception {
+        check(c.path.substring("/callbacks/".length()), c);
+    }
+
+    static Stream<Case> controlCharacters() {
+        List<Case> cases = new ArrayList<>();
+        refused(cases, "mypvit NUL in customerID", "mypvit",
+                r -> plain(set(mypvitBody(r), "customerID", "077\0" + "001")),
+                "field customerID must not contain control characters; character 4 is U+0000");
+        refused(cases, "mypvit escape sequence in message", "mypvit",
+                r -> plain(set(mypvitBody(r), "message", "\u001b[2Jpaid")),
+                "field message must not contain control characters; character 1 is U+001B");
+        refused(cases, "mypvit raw NUL byte in the body", "mypvit",
+                r -> plain(mypvitBody(r).replace("\"operator\"", "\0\"operator\"")), "malformed JSON");
+        refused(cases, "cinetpay NUL in cpm_error_message", "cinetpay",
+                r -> signedForm(with(cinetpayFields(r), "cpm_error_message", "SUCCES\0")),
+                "field cpm_error_message must not contain control characters");
+        refused(cases, "ellypay NUL in status_message", "ellypay",
+                r -> signedBody(set(ellypayGen2(r, "transaction.completed", "COMPLETED"), "payload.status_message",
+                        "done\0")), "field status_message must not contain control characters");
+        refused(cases, "virtualpay NUL in customer_id", "virtualpay",
+                r -> plain(set(virtualpayBody(r), "customer_id", "CUST\0" + "01")),
+                "field customer_id must not contain control characters");
+        refused(cases, "virtualpay NUL in tran_response_message (the status reason)", "virtualpay",
+                r -> plain(set(set(virtualpayBody(r), "tran_response_code", "51"), "tran_response_message",
+                        "Insufficient\0funds")), "field statusReason must not contain control characters");
+        refused(cases, "mvola NUL in the debitParty msisdn", "mvola",
+                r -> plain(set(mvola(r, "completed"), "debitParty.0.value", "0343\0" + "500003")),
+                "field debitParty.value must not contain control characters; character 5 is U+0000");
+        return cases.stream();
+    }
+
+    /** A 400 for a fresh reference (MVola's serverCorrelationId is a UUID) of {@code provider}. */
+    private static void refused(List<Case> cases, String name, String provider, Function<String, Signed> request,
+            String detail) {
+        boolean mvola = "mvola".equals(provider);
+        String ref = mvola ? UUID.randomUUID().toString() : unique("CTL");
+        cases.add(providerCase(name, mvola ? "PUT" : "POST", provider, request.apply(ref), 400, detail, ref));
     }
 
     /** A body sent without signature headers (the provider signs nothing). */

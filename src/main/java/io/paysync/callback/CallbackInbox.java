@@ -73,6 +73,8 @@ public class CallbackInbox {
     private static final int MAX_ERROR = 1000;
     private static final int RECOVERY_BATCH = 500;
     private static final int MAX_REASON = 500;
+    /** U+2400 SYMBOL FOR NULL: what a NUL in a recorded request becomes (see {@link #storable}). */
+    static final char NUL_SYMBOL = '\u2400';
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -165,13 +167,13 @@ public class CallbackInbox {
         return new MapSqlParameterSource("provider", callback.provider())
                 .addValue("receivedAt", utc(callback.receivedAt()))
                 .addValue("remote", callback.remoteAddress())
-                .addValue("method", truncate(callback.method(), 16))
-                .addValue("query", truncate(Redaction.query(callback.query()), 2000))
+                .addValue("method", storable(truncate(callback.method(), 16)))
+                .addValue("query", storable(truncate(Redaction.query(callback.query()), 2000)))
                 .addValue("headers", toJson(Redaction.headers(callback.headers())))
-                .addValue("body", truncate(callback.body(), (int) Math.min(Integer.MAX_VALUE, maxBodySize)))
+                .addValue("body", storable(truncate(callback.body(), (int) Math.min(Integer.MAX_VALUE, maxBodySize))))
                 .addValue("outcome", outcome)
                 .addValue("httpStatus", httpStatus)
-                .addValue("reason", reason)
+                .addValue("reason", storable(reason))
                 .addValue("state", state)
                 .addValue("update", update);
     }
@@ -341,7 +343,7 @@ public class CallbackInbox {
                     state = CASE WHEN attempts + 1 >= :max THEN 'FAILED' ELSE state END
                 WHERE id = :id AND state = 'RECEIVED'""",
                 new MapSqlParameterSource("id", id).addValue("max", pipeline.maxAttempts())
-                        .addValue("error", truncate(String.valueOf(failure), MAX_ERROR))));
+                        .addValue("error", storable(truncate(String.valueOf(failure), MAX_ERROR)))));
         log.warn("Processing callback {} failed (it will be retried): {}", id, failure.toString());
     }
 
@@ -405,6 +407,17 @@ public class CallbackInbox {
 
     static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /**
+     * Text as the inbox can keep it: PostgreSQL's text types cannot hold NUL (0x00), so a NUL in what
+     * a caller sent (a raw byte in a refused body, a value echoed in a refusal's reason) is kept as
+     * U+2400 (␀), one character for one, and the refusal is still recorded. Only there: paysync
+     * refuses a NUL in anything a payment keeps ({@code CallbackFields.bounded}). The headers are
+     * stored as JSON, which escapes it.
+     */
+    static String storable(String text) {
+        return text == null || text.indexOf('\0') < 0 ? text : text.replace('\0', NUL_SYMBOL);
     }
 
     private static String truncate(String text, int max) {

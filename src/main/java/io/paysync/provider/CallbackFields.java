@@ -182,16 +182,36 @@ public final class CallbackFields {
         return value;
     }
 
-    /** A text field of at most {@code max} characters (see {@link #text(JsonNode, String...)}). */
+    /**
+     * A text field a payment keeps: at most {@code max} characters, no control characters (see
+     * {@link #text(JsonNode, String...)} and {@link #bounded}).
+     */
     public static String text(JsonNode object, int max, String... names) {
         return bounded(names[0], text(object, names), max);
     }
 
-    /** {@code value} when it has at most {@code max} characters; a 400 naming the field otherwise. */
+    /**
+     * {@code value} when a payment can keep it as it is: at most {@code max} characters, and no C0
+     * control character other than tab, line feed and carriage return. PostgreSQL cannot store NUL
+     * (U+0000) in a text column at all, and the other C0 controls (escape sequences, backspaces…) have
+     * no place in a status message, a phone number or an operator code. Otherwise a 400 naming the
+     * field (and the character, never the value): refused while the provider is still listening,
+     * never altered silently.
+     */
     public static String bounded(String field, String value, int max) {
-        if (value != null && value.length() > max) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length() > max) {
             throw CallbackRejectedException.badRequest("field " + field + " must be at most " + max
                     + " characters, got " + value.length());
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < ' ' && c != '\t' && c != '\n' && c != '\r') {
+                throw CallbackRejectedException.badRequest("field " + field + " must not contain control characters;"
+                        + " character " + (i + 1) + " is U+%04X".formatted((int) c));
+            }
         }
         return value;
     }

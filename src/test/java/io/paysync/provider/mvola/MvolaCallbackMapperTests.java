@@ -91,6 +91,18 @@ class MvolaCallbackMapperTests {
     }
 
     @Test
+    void refusesANulInThePayersMsisdn() {
+        String nul = edit(fixture("mvola", "callback-completed.json"),
+                body -> body.putArray("debitParty").addObject().put("key", "msisdn").put("value", "0343\0" + "500003"));
+
+        CallbackRejectedException e = rejection(nul);
+
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage())
+                .isEqualTo("field debitParty.value must not contain control characters; character 5 is U+0000");
+    }
+
+    @Test
     void acknowledgesWithReceived() {
         Ack ack = map(fixture("mvola", "callback-completed.json")).ack();
 

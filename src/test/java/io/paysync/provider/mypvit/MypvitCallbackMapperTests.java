@@ -100,6 +100,32 @@ class MypvitCallbackMapperTests {
         assertThat(update.statusReason()).startsWith("Your payment request V4cHobJKUt has been successfully initiated");
     }
 
+    /** PostgreSQL cannot store NUL: refused with 400 before the acknowledgement, not stuck after it. */
+    @Test
+    void refusesControlCharactersInFreeTextFieldsNamingTheFieldAndTheCharacter() {
+        String[][] cases = {
+            {"customerID", "077\0" + "001", "character 4 is U+0000"},
+            {"message", "paid\0", "character 5 is U+0000"},
+            {"operator", "\u001b[2JAIRTEL", "character 1 is U+001B"},
+            {"message", "ring\u0007", "character 5 is U+0007"},
+        };
+        for (String[] c : cases) {
+            CallbackRejectedException e = rejection(edit(fixture("mypvit", "callback-success.json"),
+                    body -> body.put(c[0], c[1])));
+
+            assertThat(e.status()).as(c[0]).isEqualTo(400);
+            assertThat(e.getMessage()).isEqualTo("field " + c[0] + " must not contain control characters; " + c[2]);
+        }
+    }
+
+    @Test
+    void keepsTabsAndLineBreaksInTheMessage() {
+        PaymentUpdate update = map(edit(fixture("mypvit", "callback-success.json"),
+                body -> body.put("message", "paid\tin full\r\nthank you"))).update();
+
+        assertThat(update.statusReason()).isEqualTo("paid\tin full\r\nthank you");
+    }
+
     @Test
     void readsAFractionalAmountAsAnExactDecimal() {
         PaymentUpdate update = map(edit(fixture("mypvit", "callback-success.json"), body -> {

@@ -15,8 +15,12 @@ import io.paysync.payment.PaymentStatus;
 import io.paysync.payment.PaymentUpdate;
 import io.paysync.payment.Source;
 import io.paysync.provider.Ack;
+import io.paysync.provider.CallbackMapper;
 import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.MappedCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -169,6 +173,37 @@ class VirtualpayCallbackMapperTests {
 
         assertThat(e.status()).isEqualTo(400);
         assertThat(e.getMessage()).contains("transaction_amount");
+    }
+
+    @Test
+    void rejectsANulInTheCustomerId() {
+        CallbackRejectedException e = rejection(edit(fixture("virtualpay", COMPLETE),
+                body -> body.put("customer_id", "CUST\0" + "0001")));
+
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage())
+                .isEqualTo("field customer_id must not contain control characters; character 5 is U+0000");
+    }
+
+    /** The status reason joins code and message: the canonical check refuses what the mapper let through. */
+    @Test
+    void rejectsANulInTheStatusReasonBeforeTheCallbackIsRecorded() {
+        String failed = edit(fixture("virtualpay", COMPLETE), body -> {
+            body.put("tran_response_code", "51");
+            body.put("tran_response_message", "Insufficient\0funds");
+        });
+        assertThat(map(failed).update().statusReason()).isEqualTo("tran_response_code 51 Insufficient\0funds");
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(CallbackMapper.RAW_CALLBACK, json("virtualpay", "POST", failed));
+
+        CallbackRejectedException e = assertThatExceptionOfType(CallbackRejectedException.class)
+                .isThrownBy(() -> mapper.process(exchange))
+                .actual();
+
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.getMessage())
+                .isEqualTo("field statusReason must not contain control characters; character 35 is U+0000");
+        assertThat(exchange.getProperty(CallbackMapper.MAPPED_CALLBACK)).isNull();
     }
 
     @Test
