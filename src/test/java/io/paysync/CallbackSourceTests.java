@@ -3,6 +3,7 @@ package io.paysync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -88,6 +89,22 @@ class CallbackSourceTests {
         assertThat(json.readTree(direct.body()).get("response_code").asText()).isEqualTo("99");
         assertThat(forwarded.statusCode()).as(forwarded.body()).isEqualTo(200);
         assertThat(spoofedBehindAnotherHop.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void forwardedAddressesWithAPortAreReadWithoutItAndGarbageIsA403() throws Exception {
+        HttpResponse<String> withPort = send("virtualpay", "?token=tok-virtualpay",
+                Map.of("X-Forwarded-For", "203.0.113.9:1234"));
+        HttpResponse<String> outsideWithPort = send("virtualpay", "?token=tok-virtualpay",
+                Map.of("X-Forwarded-For", "198.51.100.7:1234"));
+        HttpResponse<String> notAnAddress = send("virtualpay", "?token=tok-virtualpay",
+                Map.of("X-Forwarded-For", "203.0.113.9:1234:5"));
+
+        assertThat(withPort.statusCode()).as(withPort.body()).isEqualTo(200);
+        for (HttpResponse<String> refused : List.of(outsideWithPort, notAnAddress)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(json.readTree(refused.body()).get("response_code").asText()).isEqualTo("99");
+        }
     }
 
     private static Map<String, String> signature(String provider) {

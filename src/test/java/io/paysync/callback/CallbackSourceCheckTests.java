@@ -109,6 +109,42 @@ class CallbackSourceCheckTests {
     }
 
     @Test
+    void takesTheAddressWithoutItsPortWhenAProxyWritesOne() {
+        CallbackSourceCheck check = withAllowList(List.of("10.0.0.0/8", "fd00::/8"), "203.0.113.0/24", "2001:db8::/32");
+
+        for (String forwarded : new String[] {"203.0.113.9:1234", "[2001:db8::7]:443", "[2001:db8::7]",
+                "203.0.113.9:0, 10.0.0.1:8080", "203.0.113.9:65535, [fd00::1]:80", "[::ffff:203.0.113.9]:80"}) {
+            check(check, callback("10.0.0.2", null, Map.of("x-forwarded-for", forwarded)));
+        }
+        CallbackRejectedException outside = assertThatExceptionOfType(CallbackRejectedException.class)
+                .isThrownBy(() -> check(check, callback("10.0.0.2", null,
+                        Map.of("x-forwarded-for", "198.51.100.1:1234, 10.0.0.1:80"))))
+                .actual();
+        assertThat(outside.status()).isEqualTo(403);
+        assertThat(outside.getMessage()).isEqualTo("source 198.51.100.1 is not allowed to call this endpoint");
+    }
+
+    @Test
+    void refusesWhatIsNotAnIpLiteralWith403NeverAnError() {
+        CallbackSourceCheck check = withAllowList(List.of("10.0.0.0/8"), "203.0.113.0/24", "2001:db8::/32");
+        String[] notLiterals = {"203.0.113.9:99999", "203.0.113.9:", "203.0.113.9:12:34", "[203.0.113.9]:80",
+            "[2001:db8::7", "[2001:db8::7]443", "[2001:db8::7]:http", "2001:db8::7]:443", "999.0.113.9",
+            "203.0.113", "203.0.113.09", "0xcb.0.113.9", "1:2", "::ffff:999.0.113.9", ".:1", "unknown", "",
+            "evil.example:80", "203.0.113.9 1234"};
+
+        for (String forwarded : notLiterals) {
+            assertThat(status(() -> check(check, callback("10.0.0.2", null, Map.of("x-forwarded-for", forwarded)))))
+                    .as(forwarded).isEqualTo(403);
+            // nor does a trusted hop with a port make the garbage before it count
+            assertThat(status(() -> check(check, callback("10.0.0.2", null,
+                    Map.of("x-forwarded-for", forwarded + ", 10.0.0.1:80"))))).as(forwarded).isEqualTo(403);
+        }
+        // the connection's own address is read the same way
+        assertThat(status(() -> check(check, callback("203.0.113.9:1234:1", null, Map.of())))).isEqualTo(403);
+        assertThat(status(() -> check(check, callback("not-an-address", null, Map.of())))).isEqualTo(403);
+    }
+
+    @Test
     void checksTheSourceBeforeTheToken() {
         CallbackSourceCheck check = new CallbackSourceCheck(properties(List.of(),
                 Map.of("mypvit", new PaysyncProperties.Provider(true, null, "t", List.of("203.0.113.0/24")))));
