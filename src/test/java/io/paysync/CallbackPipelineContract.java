@@ -136,6 +136,29 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
         assertThat(historyStatuses(payment)).containsExactly("PENDING", "SUCCESS");
         assertExactlyOneEvent("mypvit:" + ref + ":SUCCESS");
         assertThat(paymentCount("mypvit", "LT2" + tail)).isZero();
+        // the reference as MyPVit reports it names the same payment
+        assertThat(payment("mypvit", "LT2" + tail).get("merchantReference").asText()).isEqualTo(ref);
+    }
+
+    @Test
+    void mypvitPaymentFromACallbackIsReadAndTrackedUnderTheReferenceWithDashes() throws Exception {
+        String tail = unique("");
+        String reported = "LT2" + tail;
+        String dashed = "LT-2-" + tail;
+        http.json("POST", "/callbacks/mypvit", mypvit("PAY" + tail, reported, "SUCCESS", "200"));
+        JsonNode created = awaitPayment("mypvit", reported, "SUCCESS");
+
+        assertThat(payment("mypvit", dashed)).isEqualTo(created);
+        HttpResponse<String> tracked = http.api("PUT", "/api/payments/mypvit/" + dashed,
+                "{\"amount\":500,\"currency\":\"XAF\",\"payer\":\"077000001\"}");
+        assertThat(tracked.statusCode()).as(tracked.body()).isEqualTo(200);
+        assertThat(json.readTree(tracked.body())).isEqualTo(created);
+        assertProblem(http.api("PUT", "/api/payments/mypvit/" + dashed, "{\"amount\":600,\"currency\":\"XAF\"}"),
+                409, "exists with a different amount");
+        assertThat(paymentCount("mypvit", dashed)).isZero();
+        assertThat(paymentCount("mypvit", reported)).isEqualTo(1);
+        // only MyPVit strips dashes: elsewhere they are part of the reference
+        assertProblem(http.api("GET", "/api/payments/ellypay/" + dashed, null), 404, "no ellypay payment");
     }
 
     // ---------------------------------------------------------------- state rules
@@ -576,9 +599,14 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
 
         assertProblem(http.api("PUT", "/api/payments/mypvit/" + ref,
                 "{\"amount\":99,\"currency\":\"XAF\"}"), 409, "amount");
-        // MyPVit reports references without dashes: these two could not be told apart
-        assertProblem(http.api("PUT", "/api/payments/mypvit/" + ref.substring(0, 3) + "-" + ref.substring(3),
-                "{\"amount\":1,\"currency\":\"XAF\"}"), 409, "cannot be told apart");
+        // MyPVit reports references without dashes: with one the same payment is named
+        String dashed = ref.substring(0, 3) + "-" + ref.substring(3);
+        HttpResponse<String> dashedAgain = http.api("PUT", "/api/payments/mypvit/" + dashed, body);
+        assertThat(dashedAgain.statusCode()).as(dashedAgain.body()).isEqualTo(200);
+        assertThat(json.readTree(dashedAgain.body()).get("merchantReference").asText()).isEqualTo(ref);
+        assertProblem(http.api("PUT", "/api/payments/mypvit/" + dashed, "{\"amount\":1,\"currency\":\"XAF\"}"),
+                409, "exists with a different amount");
+        assertThat(paymentCount("mypvit", dashed)).isZero();
     }
 
     @Test

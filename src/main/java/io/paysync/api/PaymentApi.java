@@ -58,10 +58,13 @@ class PaymentApi {
         this.json = json;
     }
 
-    /** {@code GET /api/payments/{provider}/{merchantReference}}. */
+    /**
+     * {@code GET /api/payments/{provider}/{merchantReference}}: also under the form the provider reports
+     * the reference in (MyPVit: {@code ORDER-42} finds {@code ORDER42}, see {@link PaymentTracker#find}).
+     */
     public void get(Exchange exchange) {
         String[] id = pathIdentity(exchange);
-        Payment payment = payments.find(id[0], id[1]).orElseThrow(() -> new ApiProblemException(404,
+        Payment payment = tracker.find(id[0], id[1]).orElseThrow(() -> new ApiProblemException(404,
                 "no " + id[0] + " payment with merchantReference " + id[1]));
         replies.json(exchange, 200, PaymentJson.of(payment), Map.of());
     }

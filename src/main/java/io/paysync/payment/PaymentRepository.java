@@ -46,13 +46,26 @@ public class PaymentRepository {
     public Optional<Payment> find(String provider, String merchantReference) {
         return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND merchant_reference = :ref",
                 new MapSqlParameterSource("provider", provider).addValue("ref", merchantReference))
-                .map(p -> p.withHistory(history(p.id())));
+                .map(this::withHistory);
+    }
+
+    private static final String BY_MATCH_KEY = "SELECT " + COLUMNS
+            + " FROM payment WHERE provider = :provider AND match_key = :key";
+
+    /** The payment with this match key (see CallbackMapper#matchKey), with its history. */
+    public Optional<Payment> findByMatchKey(String provider, String matchKey) {
+        return one(BY_MATCH_KEY, new MapSqlParameterSource("provider", provider).addValue("key", matchKey))
+                .map(this::withHistory);
     }
 
     /** Locks and returns the payment with this match key (see CallbackMapper#matchKey). */
     Optional<Payment> lockByMatchKey(String provider, String matchKey) {
-        return one("SELECT " + COLUMNS + " FROM payment WHERE provider = :provider AND match_key = :key FOR UPDATE",
+        return one(BY_MATCH_KEY + " FOR UPDATE",
                 new MapSqlParameterSource("provider", provider).addValue("key", matchKey));
+    }
+
+    private Payment withHistory(Payment payment) {
+        return payment.withHistory(history(payment.id()));
     }
 
     Optional<Payment> lockByProviderReference(String provider, String providerReference) {

@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Registers payments initiated outside paysync ({@code PUT /api/payments/{provider}/{ref}}):
- * idempotent on (provider, merchant reference); the same request again returns the payment,
- * a request that contradicts it is a conflict.
+ * idempotent on (provider, merchant reference), matched as the provider matches it (MyPVit
+ * without dashes); the same request again returns the payment, a request that contradicts it is
+ * a conflict.
  */
 @Service
 public class PaymentTracker {
@@ -51,9 +52,24 @@ public class PaymentTracker {
         }
     }
 
+    /**
+     * The payment a merchant names by {@code (provider, merchantReference)}: the one stored under that
+     * reference, else the one stored under another form of it that the provider cannot tell apart
+     * (same match key, see CallbackMapper#matchKey: MyPVit strips dashes, so {@code ORDER-42} names the
+     * payment its callback created as {@code ORDER42}, and the other way round).
+     */
+    public Optional<Payment> find(String provider, String merchantReference) {
+        return payments.find(provider, merchantReference).or(() -> payments.findByMatchKey(provider,
+                providers.require(provider).matchKey(merchantReference)));
+    }
+
+    /**
+     * Registers the payment, or returns the one it names already ({@link #find}) when the request agrees
+     * with it.
+     */
     public Tracked track(Request request) {
         return transaction.execute(status -> {
-            Optional<Payment> existing = payments.find(request.provider(), request.merchantReference());
+            Optional<Payment> existing = find(request.provider(), request.merchantReference());
             if (existing.isPresent()) {
                 return new Tracked(same(existing.get(), request), false);
             }
@@ -63,13 +79,15 @@ public class PaymentTracker {
                     request.merchantReference(), matchKey, request.providerReference(), request.amount(),
                     request.currency(), request.payer(), Set.of(), Source.API,
                     schedule.firstCheck(request.provider(), now)), now);
-            Payment payment = payments.find(request.provider(), request.merchantReference())
-                    .orElseThrow(() -> new ConflictException("merchantReference " + request.merchantReference()
-                            + " cannot be told apart from an existing " + request.provider()
-                            + " payment: the provider reports references as " + matchKey));
             if (!created) {
-                return new Tracked(same(payment, request), false);
+                // a concurrent creator's, visible once its transaction ended; gone only if it was removed
+                // since (an initiation the provider did not take)
+                Payment theirs = find(request.provider(), request.merchantReference()).orElseThrow(() ->
+                        new ConflictException("a " + request.provider() + " payment " + request.merchantReference()
+                                + " was being registered and removed at the same time; repeat the request"));
+                return new Tracked(same(theirs, request), false);
             }
+            Payment payment = payments.find(request.provider(), request.merchantReference()).orElseThrow();
             payments.appendHistory(payment.id(),
                     List.of(new HistoryEntry(PaymentStatus.PENDING, Source.API, now, "tracked")));
             return new Tracked(payments.find(request.provider(), request.merchantReference()).orElseThrow(), true);
