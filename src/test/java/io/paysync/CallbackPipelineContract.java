@@ -652,5 +652,15 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
         HttpResponse<String> bad = http.api("GET", "/api/payments?provider=paypal&status=DONE&flag=X&limit=0&after=x", null);
         assertProblem(bad, 400, "invalid");
         assertThat(json.readTree(bad.body()).get("errors")).hasSize(5);
+
+        // ids are BIGINT: any cursor a long holds is one (the first page again), a larger number is not
+        for (long after : new long[] {Integer.MAX_VALUE + 1L, Long.MAX_VALUE}) {
+            HttpResponse<String> top = http.api("GET", "/api/payments?provider=mvola&status=SUCCESS&flag=UNREGISTERED"
+                    + "&limit=2&after=" + after, null);
+            assertThat(top.statusCode()).as(top.body()).isEqualTo(200);
+            assertThat(json.readTree(top.body()).get("items")).isEqualTo(first.get("items"));
+        }
+        assertThat(invalidFields(http.api("GET", "/api/payments?after=9223372036854775808", null)))
+                .containsExactly("after");
     }
 }

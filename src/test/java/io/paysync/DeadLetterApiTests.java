@@ -186,6 +186,15 @@ class DeadLetterApiTests extends PaysyncHttpTestSupport {
         assertThat(seen).containsSubsequence(ours.get(2), ours.get(1), ours.get(0));
         assertProblem(http.api("GET", "/api/dead-letters?limit=0", null), 400, "invalid");
         assertProblem(http.api("GET", "/api/dead-letters?after=x", null), 400, "invalid");
+
+        // ids are BIGINT: any cursor a long holds is one (the newest first), a larger number is not
+        for (long cursor : new long[] {Integer.MAX_VALUE + 1L, Long.MAX_VALUE}) {
+            HttpResponse<String> top = http.api("GET", "/api/dead-letters?limit=500&after=" + cursor, null);
+            assertThat(top.statusCode()).as(top.body()).isEqualTo(200);
+            assertThat(json.readTree(top.body()).get("items").findValuesAsText("id")).contains(ours.get(2).toString());
+        }
+        assertThat(invalidFields(http.api("GET", "/api/dead-letters?after=9223372036854775808", null)))
+                .containsExactly("after");
     }
 
     @Test

@@ -198,6 +198,12 @@ public abstract class PaysyncHttpTestSupport {
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    /** The fields named by a 400 validation problem. */
+    List<String> invalidFields(HttpResponse<String> response) throws Exception {
+        assertProblem(response, 400, "invalid");
+        return json.readTree(response.body()).get("errors").findValuesAsText("field");
+    }
+
     List<Exchange> eventsFor(String eventId) {
         return downstream.getExchanges().stream()
                 .filter(e -> eventId.equals(e.getMessage().getHeader("Paysync-Event-Id")))

@@ -41,13 +41,13 @@ class DeadLetterApi {
     public void list(Exchange exchange) {
         Map<String, String> query = PaymentApi.query(exchange);
         List<FieldError> errors = new ArrayList<>();
-        Integer limit = PaymentApi.integer("limit", query.get("limit"), 1, MAX_LIMIT, errors);
-        Integer after = PaymentApi.integer("after", query.get("after"), 1, Integer.MAX_VALUE, errors);
+        Long limit = PaymentApi.whole("limit", query.get("limit"), 1, MAX_LIMIT, errors);
+        Long after = PaymentApi.whole("after", query.get("after"), 1, Long.MAX_VALUE, errors);
         if (!errors.isEmpty()) {
             throw ApiProblemException.invalid(errors);
         }
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        List<Outbox.Letter> page = deadLetters.list(after == null ? null : after.longValue(), size);
+        int size = limit == null ? DEFAULT_LIMIT : limit.intValue();
+        List<Outbox.Letter> page = deadLetters.list(after, size);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.stream().map(this::item).toList());
         body.put("limit", size);
@@ -70,11 +70,11 @@ class DeadLetterApi {
     /** {@code POST /api/dead-letters/replay?limit=}: every dead letter, up to limit (default 1000). */
     public void replayAll(Exchange exchange) {
         List<FieldError> errors = new ArrayList<>();
-        Integer limit = PaymentApi.integer("limit", PaymentApi.query(exchange).get("limit"), 1, MAX_REPLAY, errors);
+        Long limit = PaymentApi.whole("limit", PaymentApi.query(exchange).get("limit"), 1, MAX_REPLAY, errors);
         if (!errors.isEmpty()) {
             throw ApiProblemException.invalid(errors);
         }
-        int replayed = deadLetters.replayAll(limit == null ? MAX_REPLAY : limit);
+        int replayed = deadLetters.replayAll(limit == null ? MAX_REPLAY : limit.intValue());
         replies.json(exchange, 202, Map.of("replayed", replayed), Map.of());
     }
 

@@ -110,14 +110,13 @@ class PaymentApi {
         }
         PaymentStatus status = enumValue(PaymentStatus.class, "status", query.get("status"), errors);
         Flag flag = enumValue(Flag.class, "flag", query.get("flag"), errors);
-        Integer limit = integer("limit", query.get("limit"), 1, MAX_LIMIT, errors);
-        Integer after = integer("after", query.get("after"), 1, Integer.MAX_VALUE, errors);
+        Long limit = whole("limit", query.get("limit"), 1, MAX_LIMIT, errors);
+        Long after = whole("after", query.get("after"), 1, Long.MAX_VALUE, errors);
         if (!errors.isEmpty()) {
             throw ApiProblemException.invalid(errors);
         }
-        int size = limit == null ? DEFAULT_LIMIT : limit;
-        List<Payment> page = payments.list(new PaymentRepository.Filter(provider, status, flag,
-                after == null ? null : after.longValue(), size));
+        int size = limit == null ? DEFAULT_LIMIT : limit.intValue();
+        List<Payment> page = payments.list(new PaymentRepository.Filter(provider, status, flag, after, size));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", page.stream().map(PaymentJson::summary).toList());
         body.put("limit", size);
@@ -251,12 +250,13 @@ class PaymentApi {
         }
     }
 
-    static Integer integer(String field, String value, int min, int max, List<FieldError> errors) {
+    /** A whole number query value from min to max; null when absent or refused. */
+    static Long whole(String field, String value, long min, long max, List<FieldError> errors) {
         if (value == null) {
             return null;
         }
         try {
-            int number = Integer.parseInt(value);
+            long number = Long.parseLong(value);
             if (number >= min && number <= max) {
                 return number;
             }
