@@ -3,6 +3,7 @@ package io.paysync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -610,15 +611,49 @@ abstract class CallbackPipelineContract extends PaysyncHttpTestSupport {
     }
 
     @Test
+    void trackingKeepsAmountsExactAndRefusesThoseAPaymentCannotHold() throws Exception {
+        String ref = unique("EXA");
+        HttpResponse<String> created = http.api("PUT", "/api/payments/mypvit/" + ref,
+                "{\"amount\":12345678901234.5678,\"currency\":\"XAF\"}");
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"amount\":12345678901234.5678,");
+        assertThat(http.api("GET", "/api/payments/mypvit/" + ref, null).body())
+                .contains("\"amount\":12345678901234.5678,");
+        assertThat(jdbc.queryForObject("SELECT amount FROM payment WHERE provider = 'mypvit'"
+                + " AND merchant_reference = ?", BigDecimal.class, ref)).isEqualByComparingTo("12345678901234.5678");
+
+        for (String amount : List.of("1e400", "1e-400", "1e2147483647", "1e2147483648", "-1e2147483648",
+                "12345678901234567", "0.00001")) {
+            assertThat(invalidFields(http.api("PUT", "/api/payments/mypvit/" + unique("EXB"),
+                    "{\"amount\":" + amount + ",\"currency\":\"XAF\"}"))).as(amount).containsExactly("amount");
+        }
+    }
+
+    @Test
+    void trackingRefusesEmptyStringsButTakesAbsentAndNullFieldsAsAbsent() throws Exception {
+        String ref = unique("EMP");
+        HttpResponse<String> refused = http.api("PUT", "/api/payments/mypvit/" + ref,
+                "{\"amount\":500,\"currency\":\"\",\"providerReference\":\"\",\"payer\":\"\"}");
+
+        assertThat(invalidFields(refused)).containsExactlyInAnyOrder("currency", "providerReference", "payer");
+        assertThat(paymentCount("mypvit", ref)).isZero();
+
+        HttpResponse<String> created = http.api("PUT", "/api/payments/mypvit/" + ref,
+                "{\"amount\":500,\"currency\":\"XAF\",\"providerReference\":null}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json.readTree(created.body()).get("providerReference").isNull()).isTrue();
+        assertThat(json.readTree(created.body()).get("payer").isNull()).isTrue();
+    }
+
+    @Test
     void trackingValidatesEveryFieldAndNamesThem() throws Exception {
         String ref = unique("VAL");
         HttpResponse<String> response = http.api("PUT", "/api/payments/mypvit/" + ref,
                 "{\"amount\":-5,\"currency\":\"xaf\",\"payer\":\"0 77\",\"providerReference\":42}");
 
-        assertProblem(response, 400, "invalid");
-        List<String> fields = new ArrayList<>();
-        json.readTree(response.body()).get("errors").forEach(e -> fields.add(e.get("field").asText()));
-        assertThat(fields).containsExactlyInAnyOrder("amount", "currency", "payer", "providerReference");
+        assertThat(invalidFields(response))
+                .containsExactlyInAnyOrder("amount", "currency", "payer", "providerReference");
         assertProblem(http.api("PUT", "/api/payments/mypvit/" + ref, "{\"amount\":"), 400, "malformed JSON");
         assertProblem(http.send("PUT", "/api/payments/mypvit/" + ref, "text/plain", "x",
                 Map.of("X-Api-Key", "test-api-key")), 415, "application/json");

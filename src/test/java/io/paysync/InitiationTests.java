@@ -2,6 +2,7 @@ package io.paysync;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -482,6 +483,52 @@ class InitiationTests extends PaysyncHttpTestSupport {
         assertProblem(http.json("POST", "/api/payments", mypvitRequest("NOKEY1")), 401, "X-Api-Key");
         assertThat(paymentCount("mypvit", "NOKEY1")).isZero();
         providers.verify(0, anyRequestedFor(urlPathMatching("/mypvit/v2/RESTCODE/.*")));
+    }
+
+    @Test
+    void emptyStringsAndAmountsOutOfRangeAreFieldErrorsAndNothingIsSent() throws Exception {
+        HttpResponse<String> empty = initiate("""
+                {"provider":"mypvit","merchantReference":"","amount":500,"currency":"","payer":"","description":"",
+                 "operator":"AIRTEL_MONEY"}""");
+        assertThat(invalidFields(empty))
+                .containsExactlyInAnyOrder("merchantReference", "currency", "payer", "description");
+
+        String ref = unique("EMPTY");
+        assertThat(invalidFields(initiate(ellypayRequest(ref).replace("\"MTN_UG\"", "\"\""))))
+                .containsExactly("productCode");
+        assertThat(invalidFields(initiate(virtualpayRequest(ref).replace("\"customerName\"",
+                "\"customerId\":\"\",\"customerName\"")))).containsExactly("customerId");
+        for (String amount : new String[] {"1e2147483648", "1e400"}) {
+            assertThat(invalidFields(initiate(mypvitRequest(ref).replace("\"amount\":500", "\"amount\":" + amount))))
+                    .containsExactly("amount");
+        }
+        providers.verify(0, anyRequestedFor(urlPathMatching(".*")));
+    }
+
+    @Test
+    void theProviderIsSentTheAmountExactlyAsRequested() throws Exception {
+        String ref = unique("VPX");
+        stubVirtualpay(ref, okJson("""
+                {"response_code":"00","response_message":"Successful Request","response_data":{
+                 "virtual_acct_no":"14%s","virtual_acct_name":"MERCHANT ID- TEST","request_id":"REQ%s"}}"""
+                .formatted(ref.substring(ref.length() - 8), ref)));
+
+        HttpResponse<String> response = initiate(virtualpayRequest(ref)
+                .replace("\"amount\":1000", "\"amount\":999999999999999.99"));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.body()).contains("\"amount\":999999999999999.99,");
+        providers.verify(postRequestedFor(urlEqualTo("/virtualpay/virtualpay/GenerateVirtualAccountNumber"))
+                .withRequestBody(matchingJsonPath("$.transaction_amount", equalTo("999999999999999.99"))));
+
+        // EllyPay is sent the JSON number as written: 5000.00, not 5000.0 (a double) nor 5E+3
+        providers.stubFor(post("/ellypay/merchant/validate-account").willReturn(aResponse().withStatus(500)));
+        String agent = unique("AGX");
+        assertProblem(initiate(ellypayRequest(agent).replace("\"amount\":5000", "\"amount\":5000.00")), 502,
+                "HTTP 500");
+        providers.verify(postRequestedFor(urlEqualTo("/ellypay/merchant/validate-account"))
+                .withRequestBody(containing("\"agent_reference\":\"" + agent + "\""))
+                .withRequestBody(containing("\"amount\":5000.00")));
     }
 
     // ---------------------------------------------------------------- KYC

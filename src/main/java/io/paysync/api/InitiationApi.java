@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paysync.callback.CallbackInbox;
 import io.paysync.payment.Payment;
@@ -24,8 +25,6 @@ import io.paysync.payment.PaymentStatus;
 import io.paysync.payment.PaymentTracker;
 import io.paysync.payment.PaymentUpdate;
 import io.paysync.payment.Source;
-import io.paysync.provider.CallbackFields;
-import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.Initiation;
 import io.paysync.provider.InitiationRequest;
 import io.paysync.provider.Initiator;
@@ -73,6 +72,7 @@ class InitiationApi {
     private final CallbackInbox inbox;
     private final ApiReplies replies;
     private final ObjectMapper json;
+    private final ObjectReader bodies;
 
     InitiationApi(List<Initiator> initiators, Providers providers, PaymentInitiations initiations, CallbackInbox inbox,
             ApiReplies replies, ObjectMapper json) {
@@ -82,6 +82,7 @@ class InitiationApi {
         this.inbox = inbox;
         this.replies = replies;
         this.json = json;
+        this.bodies = PaymentApi.bodyReader(json);
     }
 
     /** What came of the initiation, for {@link #reply}. */
@@ -95,7 +96,7 @@ class InitiationApi {
     /** {@code initiate-payment}: leaves an {@link Outcome}, and an inbox id to hand to the pipeline when settled. */
     public void initiate(Exchange exchange) {
         exchange.setProperty(CallbackInbox.HAND_OFF, false);
-        InitiationRequest request = request(PaymentApi.jsonBody(exchange, json));
+        InitiationRequest request = request(PaymentApi.jsonBody(exchange, bodies));
         Initiator initiator = initiators.get(request.provider());
         Reservation reservation;
         try {
@@ -222,15 +223,8 @@ class InitiationApi {
         String reference = PaymentApi.text(body, "merchantReference", errors);
         if (reference == null) {
             errors.add(new FieldError("merchantReference", "is required"));
-        } else {
-            try {
-                CallbackFields.reference("merchantReference", reference);
-            } catch (CallbackRejectedException e) {
-                errors.add(new FieldError("merchantReference", "must be 1 to 100 printable ASCII characters without"
-                        + " spaces"));
-                reference = null;
-            }
         }
+        reference = PaymentApi.reference("merchantReference", reference, errors);
         BigDecimal amount = PaymentApi.amount(body, errors);
         String currency = PaymentApi.text(body, "currency", errors);
         if (currency == null) {

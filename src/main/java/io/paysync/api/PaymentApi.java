@@ -1,5 +1,7 @@
 package io.paysync.api;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -13,8 +15,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.paysync.payment.Flag;
 import io.paysync.payment.Payment;
 import io.paysync.payment.PaymentJson;
@@ -47,7 +53,7 @@ class PaymentApi {
     private final PaymentTracker tracker;
     private final Providers providers;
     private final ApiReplies replies;
-    private final ObjectMapper json;
+    private final ObjectReader bodies;
 
     PaymentApi(PaymentRepository payments, PaymentTracker tracker, Providers providers, ApiReplies replies,
             ObjectMapper json) {
@@ -55,7 +61,7 @@ class PaymentApi {
         this.tracker = tracker;
         this.providers = providers;
         this.replies = replies;
-        this.json = json;
+        this.bodies = bodyReader(json);
     }
 
     /**
@@ -72,7 +78,7 @@ class PaymentApi {
     /** {@code PUT /api/payments/{provider}/{merchantReference}}: 201 when registered, 200 when known. */
     public void track(Exchange exchange) {
         String[] id = pathIdentity(exchange);
-        JsonNode body = jsonBody(exchange, json);
+        JsonNode body = jsonBody(exchange, bodies);
         List<FieldError> errors = new ArrayList<>();
         BigDecimal amount = amount(body, errors);
         String currency = text(body, "currency", errors);
@@ -81,9 +87,9 @@ class PaymentApi {
         } else if (!CURRENCY.matcher(currency).matches()) {
             errors.add(new FieldError("currency", "must be an ISO 4217 code such as XAF"));
         }
-        String providerReference = reference(text(body, "providerReference", errors), "providerReference", errors);
+        String providerReference = reference("providerReference", text(body, "providerReference", errors), errors);
         String payer = text(body, "payer", errors);
-        if (payer != null && (payer.length() > 64 || !printable(payer))) {
+        if (payer != null && (payer.isEmpty() || payer.length() > 64 || !printable(payer))) {
             errors.add(new FieldError("payer", "must be 1 to 64 printable ASCII characters"));
         }
         if (!errors.isEmpty()) {
@@ -142,11 +148,10 @@ class PaymentApi {
         if (providers.mapper(provider).isEmpty()) {
             throw new ApiProblemException(404, "unknown provider '" + provider + "'; known: " + providers.names());
         }
-        try {
-            CallbackFields.reference("merchantReference", reference);
-        } catch (CallbackRejectedException e) {
-            throw ApiProblemException.invalid(List.of(new FieldError("merchantReference",
-                    "must be 1 to 100 printable ASCII characters without spaces")));
+        List<FieldError> errors = new ArrayList<>();
+        reference("merchantReference", reference, errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblemException.invalid(errors);
         }
         return new String[] {provider, reference};
     }
@@ -175,8 +180,20 @@ class PaymentApi {
         return query;
     }
 
-    /** The request's JSON object body: 415 unless {@code application/json}, 400 unless an object. */
-    static JsonNode jsonBody(Exchange exchange, ObjectMapper json) {
+    /**
+     * How request bodies are read: floats as {@link BigDecimal}, exactly as written ({@code 500.00} stays
+     * {@code 500.00}; never through a double, which holds about 16 digits and no {@code 1e400}).
+     */
+    static ObjectReader bodyReader(ObjectMapper json) {
+        return json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    }
+
+    /**
+     * The request's JSON object body (read by {@link #bodyReader}): 415 unless {@code application/json},
+     * 400 unless an object.
+     */
+    static JsonNode jsonBody(Exchange exchange, ObjectReader reader) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new ApiProblemException(415, "content type must be application/json");
@@ -185,14 +202,27 @@ class PaymentApi {
         if (text == null || text.isBlank()) {
             throw new ApiProblemException(400, "empty body; a JSON object is expected");
         }
-        try {
-            JsonNode node = json.readTree(text);
+        try (JsonParser parser = reader.createParser(text)) {
+            JsonNode node;
+            try {
+                node = reader.readTree(parser);
+            } catch (NumberFormatException e) {
+                // an exponent BigDecimal cannot hold (1e2147483648): Jackson lets it through unwrapped
+                String field = parser.getParsingContext().pathAsPointer().toString();
+                if (field.isEmpty()) {
+                    throw new ApiProblemException(400, "a JSON object is expected");
+                }
+                throw ApiProblemException.invalid(List.of(new FieldError(field.substring(1),
+                        "is a number out of range")));
+            }
             if (node == null || !node.isObject()) {
                 throw new ApiProblemException(400, "a JSON object is expected");
             }
             return node;
         } catch (JacksonException e) {
             throw new ApiProblemException(400, "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -207,14 +237,20 @@ class PaymentApi {
             return null;
         }
         BigDecimal amount = node.decimalValue();
+        // in long: 1e2147483647 has more digits before the point than an int counts
+        long digits = (long) amount.precision() - amount.scale();
         if (amount.signum() <= 0) {
             errors.add(new FieldError("amount", "must be greater than 0"));
-        } else if (amount.stripTrailingZeros().scale() > 4 || amount.precision() - amount.scale() > 15) {
+        } else if (amount.stripTrailingZeros().scale() > 4 || digits > 15) {
             errors.add(new FieldError("amount", "must have at most 15 digits and 4 decimals"));
         }
         return amount;
     }
 
+    /**
+     * A string field; null when absent or JSON null. An empty string is returned as it is, for the
+     * field's own check to refuse: present but empty is never taken for absent.
+     */
     static String text(JsonNode body, String field, List<FieldError> errors) {
         JsonNode node = body.get(field);
         if (node == null || node.isNull()) {
@@ -224,14 +260,21 @@ class PaymentApi {
             errors.add(new FieldError(field, "must be a string"));
             return null;
         }
-        return node.asText().isEmpty() ? null : node.asText();
+        return node.asText();
     }
 
-    private static String reference(String value, String field, List<FieldError> errors) {
-        if (value != null && (value.length() > CallbackFields.MAX_REFERENCE_LENGTH || !printable(value))) {
-            errors.add(new FieldError(field, "must be 1 to 100 printable ASCII characters without spaces"));
+    /** A reference (CONTRACT §3: 1 to 100 printable ASCII characters); null when absent or refused. */
+    static String reference(String field, String value, List<FieldError> errors) {
+        if (value == null) {
+            return null;
         }
-        return value;
+        try {
+            return CallbackFields.reference(field, value);
+        } catch (CallbackRejectedException e) {
+            errors.add(new FieldError(field, "must be 1 to " + CallbackFields.MAX_REFERENCE_LENGTH
+                    + " printable ASCII characters without spaces"));
+            return null;
+        }
     }
 
     static boolean printable(String value) {

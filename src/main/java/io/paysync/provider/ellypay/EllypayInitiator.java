@@ -99,7 +99,7 @@ class EllypayInitiator implements Initiator {
             errors.add(new FieldError("payer", "is required: the account number (phone) to validate and charge"));
         }
         String product = request.extra(PRODUCT_CODE);
-        if (product == null || product.length() > 64) {
+        if (product == null || product.isEmpty() || product.length() > 64) {
             errors.add(new FieldError(PRODUCT_CODE, "is required: EllyPay's product (gen-1) or service (gen-2) code"));
         }
         JsonNode extra = request.extras().get(EXTRA_PARAMS);

@@ -79,8 +79,8 @@ class VirtualpayInitiator implements Initiator {
             errors.add(new FieldError("amount", "VirtualPay takes at most 2 decimals (kobo)"));
         }
         String customerId = request.extra(CUSTOMER_ID);
-        if (request.extras().has(CUSTOMER_ID) && (customerId == null || customerId.length() > 100
-                || !customerId.chars().allMatch(c -> c >= '!' && c <= '~'))) {
+        if (request.extras().has(CUSTOMER_ID) && (customerId == null || customerId.isEmpty()
+                || customerId.length() > 100 || !customerId.chars().allMatch(c -> c >= '!' && c <= '~'))) {
             errors.add(new FieldError(CUSTOMER_ID, "must be 1 to 100 printable ASCII characters without spaces"));
         }
         String name = request.extra(CUSTOMER_NAME);
