@@ -196,7 +196,7 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
     }
 
     @Test
-    void aDisabledProviderHasNoCallbackEndpointAndItsPaymentsAreNotChecked() throws Exception {
+    void aDisabledProviderHasNoCallbackEndpointNoStatusChecksAndNoNewPayments() throws Exception {
         String reference = unique("OFF");
         java.net.http.HttpResponse<String> refused = http.json("POST", "/callbacks/ellypay",
                 "{\"id\":\"" + reference + "\"}");
@@ -217,6 +217,16 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
                 + " WHERE provider = 'ellypay' AND merchant_reference = ?", Boolean.class, now, reference));
         JsonNode payment = payment("ellypay", reference);
         assertThat(payment.get("status").asText()).isEqualTo("PENDING");
+        // nor does the merchant API start or track one of its payments
+        java.net.http.HttpResponse<String> tracking = http.api("PUT", "/api/payments/ellypay/" + reference + "X",
+                "{\"amount\":500,\"currency\":\"UGX\"}");
+        assertThat(invalidFields(tracking)).containsExactly("provider");
+        assertThat(tracking.body()).contains("is disabled (paysync.providers.ellypay.enabled=false)");
+        assertThat(invalidFields(http.api("POST", "/api/payments", """
+                {"provider":"ellypay","merchantReference":"%sY","amount":500,"currency":"UGX","payer":"256700000001",
+                 "description":"test"}""".formatted(reference)))).containsExactly("provider");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM payment WHERE provider = 'ellypay'"
+                + " AND merchant_reference IN (?, ?)", Integer.class, reference + "X", reference + "Y")).isZero();
         assertThat(payment.get("history")).isEmpty();
         assertThat(jdbc.queryForObject("SELECT check_attempts FROM payment WHERE provider = 'ellypay'"
                 + " AND merchant_reference = ?", Integer.class, reference)).isZero();

@@ -219,6 +219,8 @@ class InitiationApi {
         } else if (initiator == null) {
             errors.add(new FieldError("provider", "must be one of " + initiators.keySet().stream().sorted().toList()
                     + (providers.mapper(provider).isPresent() ? " (" + provider + " offers no initiation)" : "")));
+        } else if (!providers.enabled(provider)) {
+            errors.add(PaymentApi.disabled(provider));
         }
         String reference = PaymentApi.text(body, "merchantReference", errors);
         if (reference == null) {

@@ -80,6 +80,10 @@ class PaymentApi {
         String[] id = pathIdentity(exchange);
         JsonNode body = jsonBody(exchange, bodies);
         List<FieldError> errors = new ArrayList<>();
+        if (!providers.enabled(id[0])) {
+            // neither its callbacks nor its status checks would ever settle it
+            errors.add(disabled(id[0]));
+        }
         BigDecimal amount = amount(body, errors);
         String currency = text(body, "currency", errors);
         if (currency == null) {
@@ -104,6 +108,11 @@ class PaymentApi {
         Map<String, String> headers = tracked.created()
                 ? Map.of("Location", BASE + "/" + id[0] + "/" + encode(id[1])) : Map.of();
         replies.json(exchange, tracked.created() ? 201 : 200, PaymentJson.of(tracked.payment()), headers);
+    }
+
+    /** The field error of a provider switched off (a payment of it would never be settled). */
+    static FieldError disabled(String provider) {
+        return new FieldError("provider", "is disabled (paysync.providers." + provider + ".enabled=false)");
     }
 
     /** {@code GET /api/payments?provider=&status=&flag=&limit=&after=}: newest first. */
