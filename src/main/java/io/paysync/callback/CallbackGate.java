@@ -1,5 +1,7 @@
 package io.paysync.callback;
 
+import static io.paysync.system.PathGuard.abbreviate;
+
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,13 +15,11 @@ import io.paysync.provider.CallbackRejectedException;
 import io.paysync.provider.Providers;
 import io.paysync.provider.RawCallback;
 import io.paysync.system.HttpReplies;
+import io.paysync.system.PathGuard;
 import io.paysync.system.PaysyncProperties;
 import io.paysync.system.Problem;
-import io.paysync.system.PublicHttpGuard;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +33,6 @@ import org.springframework.stereotype.Component;
 @Component
 class CallbackGate {
 
-    private static final Logger log = LoggerFactory.getLogger(CallbackGate.class);
     static final String PREFIX = "/callbacks/";
 
     private final Providers providers;
@@ -58,24 +57,17 @@ class CallbackGate {
     }
 
     /** A guard of every callback path. */
-    abstract static class Guard implements PublicHttpGuard {
+    abstract static class Guard extends PathGuard {
 
         final CallbackGate gate;
-        private final int order;
 
         Guard(CallbackGate gate, int order) {
+            this(gate, order, false);
+        }
+
+        Guard(CallbackGate gate, int order, boolean onFailure) {
+            super(PREFIX + "*", order, onFailure);
             this.gate = gate;
-            this.order = order;
-        }
-
-        @Override
-        public String path() {
-            return PREFIX + "*";
-        }
-
-        @Override
-        public int order() {
-            return order;
         }
     }
 
@@ -142,36 +134,12 @@ class CallbackGate {
     static class FailureGuard extends Guard {
 
         FailureGuard(CallbackGate gate) {
-            super(gate, FIRST);
-        }
-
-        @Override
-        public boolean onFailure() {
-            return true;
+            super(gate, FIRST, true);
         }
 
         @Override
         public void handle(RoutingContext context) {
-            if (context.response().ended() || context.response().headWritten()) {
-                return;
-            }
-            int status = context.statusCode();
-            if (status == 413) {
-                gate.refuse(context, 413, "body is over the limit of " + gate.maxBodySize + " bytes");
-            } else if (status >= 400 && status < 500) {
-                gate.refuse(context, status, "malformed request: " + describe(context.failure()));
-            } else {
-                log.error("Unexpected failure on {}", abbreviate(context.request().path()), context.failure());
-                gate.refuse(context, 500, "internal error; the callback was not accepted");
-            }
-        }
-
-        private static String describe(Throwable failure) {
-            if (failure == null) {
-                return "the request could not be read";
-            }
-            String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-            return abbreviate(message.replaceAll("\\s+", " "));
+            answerFailure(context, gate.maxBodySize, "internal error; the callback was not accepted", gate::refuse);
         }
     }
 
@@ -221,7 +189,4 @@ class CallbackGate {
         return headers;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 120) + "…";
-    }
 }
