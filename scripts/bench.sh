@@ -7,6 +7,9 @@
 #
 # Per database: (a) a constant-200 route on the same Vert.x platform-http engine and JVM (HTTP
 # ceiling), (b) pgbench single-INSERT transactions on the same PostgreSQL (commit ceiling; once),
+# (g) pgbench writing what paysync writes for one settled callback (bench/pgbench/settled-callback.sql:
+# its inbox row, payment, idempotent key, history and outbox rows and delivery mark; one callback per
+# transaction, on a database migrated like paysync's; once) — the database's own ceiling for settlement,
 # (c) intake per provider, each on a drained pipeline, (d) a mixed five-provider load with 30 % repeats,
 # then the same callbacks again (repeats only) — on a fresh instance and database, each starting once
 # the pipeline has processed what came before it — (e) settlement of a burst of tracked payments: first callback to last
@@ -18,12 +21,12 @@
 # The report is appended to bench/results/<date>.md; logs go to target/bench/<time>/.
 #
 # Needs: root (installs Debian's wrk when missing), PostgreSQL on BENCH_PG_HOST:BENCH_PG_PORT with
-# trust auth for BENCH_PG_USER. Uses its own databases paysync_bench and paysync_bench_pgbench
+# trust auth for BENCH_PG_USER. Uses its own databases paysync_bench, paysync_bench_pgbench and paysync_bench_settled
 # (dropped and created afresh), never another.
 #
 # Settings (environment): BENCH_DURATION (20), BENCH_WARMUP (5), BENCH_CONNECTIONS (50),
 # BENCH_THREADS (2), BENCH_BURST (20000), BENCH_DATABASES ("postgres h2"), BENCH_PROVIDERS (all five),
-# BENCH_CASES ("a b f c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
+# BENCH_CASES ("a b g f c d e"), BENCH_PAYSYNC_ARGS (more --key=value settings for paysync), BENCH_SETTLE_WAIT
 # (20: seconds a case waits for the pipeline to finish the previous one's work; the burst waits up to 240),
 # BENCH_REPEATS_WAIT (600: the same for the cases (c) and (d), each of which starts on a drained pipeline),
 # BENCH_JIT_WARMUP (60: seconds of load before (a), (f), the cases (c), (d) and (e) on a fresh JVM, for the JIT),
@@ -54,7 +57,7 @@ JAVA_OPTS=${BENCH_JAVA_OPTS--Xmx192m -XX:MaxMetaspaceSize=128m}
 # glibc's malloc arenas (up to 8 per core by default) hold native memory the JVM has freed
 export MALLOC_ARENA_MAX=${BENCH_MALLOC_ARENA_MAX-2}
 PROVIDERS=${BENCH_PROVIDERS:-mypvit cinetpay ellypay virtualpay mvola}
-CASES=${BENCH_CASES:-a b f c d e}
+CASES=${BENCH_CASES:-a b g f c d e}
 PAYSYNC_ARGS=${BENCH_PAYSYNC_ARGS:-}
 INTAKE_ONLY=${BENCH_INTAKE_ONLY:-}
 if [[ "$INTAKE_ONLY" == 1 ]]; then
@@ -69,6 +72,7 @@ PG_PORT=${BENCH_PG_PORT:-5432}
 PG_USER=${BENCH_PG_USER:-postgres}
 DB=paysync_bench
 PGBENCH_DB=paysync_bench_pgbench
+SETTLED_DB=paysync_bench_settled
 PUBLIC_PORT=${BENCH_PUBLIC_PORT:-18080}
 OPS_PORT=${BENCH_OPS_PORT:-18081}
 
@@ -275,6 +279,7 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }
 
 CEILING_RPS=
 PGBENCH_TPS=
+SETTLED_TPS=
 MVC_RPS=
 
 # one measured case: warm-up, then the run; appends a table row
@@ -310,12 +315,15 @@ measure() {
     fi
     local rps; rps=$(awk -v r="$requests" -v d="$duration_us" 'BEGIN {printf "%.0f", r / (d / 1e6)}')
     local socket=$((connect + read + write + timeout))
-    local of_ceiling="" of_pgbench="" of_mvc=""
+    local of_ceiling="" of_pgbench="" of_settled="" of_mvc=""
     if [[ -n "$CEILING_RPS" && "$mode" != ceiling ]]; then
         of_ceiling=$(awk -v a="$rps" -v b="$CEILING_RPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
     fi
     if [[ -n "$PGBENCH_TPS" && "$database" == postgres && "$mode" != ceiling ]]; then
         of_pgbench=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
+    fi
+    if [[ -n "$SETTLED_TPS" && "$database" == postgres && -n "$pipeline" ]]; then
+        of_settled=$(awk -v a="$rps" -v b="$SETTLED_TPS" 'BEGIN {printf "%.0f %%", 100 * a / b}')
     fi
     if [[ -n "$MVC_RPS" && "$mode" != ceiling && "$mode" != mvc ]]; then
         of_mvc=$(awk -v a="$rps" -v b="$MVC_RPS" 'BEGIN {printf "%.1f×", a / b}')
@@ -323,9 +331,9 @@ measure() {
     [[ "$mode" == ceiling ]] && CEILING_RPS=$rps
     [[ "$mode" == mvc ]] && MVC_RPS=$rps
     say "$database $name: $rps req/s, p50 $(ms "$p50_us") ms, p99 $(ms "$p99_us") ms, non-2xx $status_errors, socket $socket, CPU ms per callback $cpu"
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$database" "$name" "$rps" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$database" "$name" "$rps" \
         "$(ms "$p50_us")" "$(ms "$p99_us")" "$(ms "$max_us")" "$status_errors" "$socket" "$(rss_mb)" \
-        "${of_ceiling:--}" "${of_pgbench:--}" "${of_mvc:--}" "$cpu" "$load (waited ${waited} s$drained; $others)" >>"$ROWS"
+        "${of_ceiling:--}" "${of_pgbench:--}" "${of_settled:--}" "${of_mvc:--}" "$cpu" "$load (waited ${waited} s$drained; $others)" >>"$ROWS"
 }
 
 # (b) pgbench: one INSERT per transaction, same clients, same duration
@@ -345,8 +353,43 @@ pgbench_case() {
     local failed; failed=$(awk '/number of failed transactions/ {print $5}' "$LOGS/pgbench.out")
     dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$PGBENCH_DB"
     say "pgbench: $PGBENCH_TPS tps, latency average $latency ms"
-    printf '| postgres | (b) pgbench INSERT ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | - | - | %s (%s) |\n' \
+    printf '| postgres | (b) pgbench INSERT ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | - | - | - | %s (%s) |\n' \
         "$PGBENCH_TPS" "$latency" "${failed:-0}" "$load" "$others" >>"$ROWS"
+}
+
+# CPU time of the whole machine so far, in clock ticks (user, nice, system, irq, softirq)
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+# (g) pgbench with what paysync writes for one settled callback, same clients, same duration; its CPU
+# is the whole machine's (pgbench's client and PostgreSQL; paysync is idle meanwhile)
+settled_ceiling_case() {
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$SETTLED_DB"
+    createdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$SETTLED_DB"
+    # paysync's migrations in version order, the PostgreSQL-only ones among them, as Flyway applies them
+    local migration
+    for migration in $(ls "$ROOT"/src/main/resources/db/migration/V*.sql "$ROOT"/src/main/resources/db/vendor/postgresql/V*.sql \
+            | sed 's|.*/V\([0-9]*\)__.*|\1 &|' | sort -n | cut -d' ' -f2); do
+        pg -d "$SETTLED_DB" -f "$migration" >/dev/null
+    done
+    local script="$ROOT/bench/pgbench/settled-callback.sql"
+    local load; load=$(load_average)
+    local others; others=$(other_load)
+    pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -n -c "$CONNECTIONS" -j "$THREADS" -T "$WARMUP" -M prepared \
+        -f "$script" "$SETTLED_DB" >"$LOGS/settled.warmup" 2>&1 || die "pgbench (g) failed, see $LOGS/settled.warmup"
+    local ticks0; ticks0=$(machine_ticks)
+    pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -n -c "$CONNECTIONS" -j "$THREADS" -T "$DURATION" -M prepared \
+        -f "$script" "$SETTLED_DB" >"$LOGS/settled.out" 2>&1 || die "pgbench (g) failed, see $LOGS/settled.out"
+    local ticks1; ticks1=$(machine_ticks)
+    SETTLED_TPS=$(awk '/^tps/ {printf "%.0f", $3}' "$LOGS/settled.out")
+    local latency; latency=$(awk '/latency average/ {print $4}' "$LOGS/settled.out")
+    local failed; failed=$(awk '/number of failed transactions/ {print $5}' "$LOGS/settled.out")
+    local count; count=$(awk '/number of transactions actually processed/ {split($6, n, "/"); print n[1]}' "$LOGS/settled.out")
+    local delivered; delivered=$(pg -d "$SETTLED_DB" -c "SELECT COUNT(*) FROM outbox WHERE status = 'DELIVERED'")
+    local cpu; cpu=$(awk -v t=$((ticks1 - ticks0)) -v n="$count" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", 1000 * t / hz / n}')
+    dropdb -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" --if-exists "$SETTLED_DB"
+    say "pgbench settled callbacks: $SETTLED_TPS per second, latency average $latency ms, $cpu ms of the machine's CPU each"
+    printf '| postgres | (g) pgbench settled-callback ceiling | %s | %s (avg) | - | - | %s | - | - | - | - | - | - | %s (machine: pgbench and PostgreSQL) | %s (%s; %s payments delivered, warm-up included) |\n' \
+        "$SETTLED_TPS" "$latency" "${failed:-0}" "$cpu" "$load" "$others" "$delivered" >>"$ROWS"
 }
 
 # "<open> <backlog>": events of the burst not yet delivered (of $2 in all) and the outbox backlog.
@@ -497,9 +540,10 @@ run_database() {
     local run; run=$(date +%s | tail -c 6)
     CEILING_RPS=
     MVC_RPS=
-    if has a || has b || has f || has c || has d; then
+    if has a || has b || has g || has f || has c || has d; then
         start_on "$database" "$database"
         [[ "$database" == postgres ]] && has b && pgbench_case
+        [[ "$database" == postgres ]] && has g && settled_ceiling_case
         # the ceiling and the hand-rolled receiver warmed up as long as paysync's intake (below)
         has a && CASE_WARMUP=$JIT_WARMUP measure "$database" "(a) constant 200 on the engine" ceiling "C$run"
         has f && CASE_WARMUP=$JIT_WARMUP WRK_PORT=$OPS_PORT measure "$database" "(f) hand-rolled MVC receiver (ops port)" mvc "F$run"
@@ -583,8 +627,11 @@ done
     echo "(warm-up included); \"-\" when the pipeline was not done within ${REPEATS_WAIT} s."
     fi
     echo
-    echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | × (f) | CPU ms per callback: paysync / PostgreSQL | load average before (pipeline wait; top processes) |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "(g): what paysync writes for one settled callback (\`bench/pgbench/settled-callback.sql\`), by pgbench, one"
+    echo "callback per transaction; \"of (g)\": paysync's acknowledged callbacks per second against these settled ones."
+    echo
+    echo "| db | case | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS MB | of (a) | of (b) | of (g) | × (f) | CPU ms per callback: paysync / PostgreSQL | load average before (pipeline wait; top processes) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     cat "$ROWS"
     echo
     if (( ${#SETTLEMENT[@]} > 0 )); then
