@@ -10,7 +10,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -198,7 +201,7 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
     @Test
     void aDisabledProviderHasNoCallbackEndpointNoStatusChecksAndNoNewPayments() throws Exception {
         String reference = unique("OFF");
-        java.net.http.HttpResponse<String> refused = http.json("POST", "/callbacks/ellypay",
+        HttpResponse<String> refused = http.json("POST", "/callbacks/ellypay",
                 "{\"id\":\"" + reference + "\"}");
         assertThat(refused.statusCode()).isEqualTo(404);
         assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
@@ -208,7 +211,7 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
                 .isPositive();
 
         // a payment of it tracked before it was switched off, due now: left alone, and still due later
-        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         jdbc.update("""
                 INSERT INTO payment (provider, merchant_reference, match_key, status, origin, created_at, updated_at,
                     next_check_at) VALUES ('ellypay', ?, ?, 'PENDING', 'API', ?, ?, ?)""",
@@ -218,7 +221,7 @@ class ReconciliationTests extends PaysyncHttpTestSupport {
         JsonNode payment = payment("ellypay", reference);
         assertThat(payment.get("status").asText()).isEqualTo("PENDING");
         // nor does the merchant API start or track one of its payments
-        java.net.http.HttpResponse<String> tracking = http.api("PUT", "/api/payments/ellypay/" + reference + "X",
+        HttpResponse<String> tracking = http.api("PUT", "/api/payments/ellypay/" + reference + "X",
                 "{\"amount\":500,\"currency\":\"UGX\"}");
         assertThat(invalidFields(tracking)).containsExactly("provider");
         assertThat(tracking.body()).contains("is disabled (paysync.providers.ellypay.enabled=false)");

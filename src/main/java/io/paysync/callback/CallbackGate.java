@@ -52,7 +52,7 @@ class CallbackGate {
         this.json = json;
         this.clock = clock;
         this.maxBodySize = properties.callbacks().maxBodySize().toBytes();
-        this.disabled = providers.names().stream().filter(name -> !properties.provider(name).enabled())
+        this.disabled = providers.names().stream().filter(name -> !providers.enabled(name))
                 .collect(Collectors.toUnmodifiableMap(name -> PREFIX + name, name -> name));
     }
 

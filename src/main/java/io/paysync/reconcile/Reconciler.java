@@ -20,10 +20,10 @@ import io.paysync.payment.PaymentUpdate;
 import io.paysync.payment.ReconciliationSchedule;
 import io.paysync.payment.ReconciliationSettings;
 import io.paysync.payment.Source;
+import io.paysync.provider.Providers;
 import io.paysync.provider.StatusClient;
 import io.paysync.provider.StatusClient.StatusAnswer;
 import io.paysync.system.PaymentMdc;
-import io.paysync.system.PaysyncProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,12 +59,12 @@ class Reconciler {
     private final ProviderGuard guard;
     private final MeterRegistry metrics;
     private final Clock clock;
-    private final PaysyncProperties properties;
+    private final Providers providers;
 
     Reconciler(PaymentRepository payments, CallbackInbox inbox, ReconciliationSchedule schedule,
             ReconciliationSettings settings, List<StatusClient> clients, ProviderGuard guard, MeterRegistry metrics,
-            Clock clock, PaysyncProperties properties) {
-        this.properties = properties;
+            Clock clock, Providers providers) {
+        this.providers = providers;
         this.payments = payments;
         this.inbox = inbox;
         this.schedule = schedule;
@@ -118,7 +118,7 @@ class Reconciler {
             payments.stopChecks(payment.id());
             return;
         }
-        if (!properties.provider(payment.provider()).enabled()) {
+        if (!providers.enabled(payment.provider())) {
             // switched off: not asked, still due (checked once it is switched on again)
             count(payment.provider(), "disabled");
             payments.release(payment.id(), now.plus(settings.reconciliation().interval()));
